@@ -1,0 +1,15 @@
+import { App } from 'cdk8s';
+import { AccountingGrpcChart } from './accounting-grpc';
+import { AccountingHttpChart } from './accounting-http';
+
+/** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
+export function buildExamples(app: App): void {
+  new AccountingHttpChart(app, 'accounting-http');
+  new AccountingGrpcChart(app, 'accounting-grpc');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildExamples(app);
+  app.synth();
+}

@@ -1,0 +1,51 @@
+/** The parts of a container image reference: `[registry/]repository[:tag][@digest]`. */
+export interface ImageReference {
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+// Grammar of github.com/distribution/reference (reference.go), simplified to the parts we read.
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY = /^(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+
+/** Parses an image reference, or returns why it is not one. */
+export function parseImage(ref: string): ImageReference | string {
+  if (ref.trim().length === 0) return 'is empty';
+  if (/\s/.test(ref)) return `("${ref}") contains white space`;
+  let rest = ref;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST.test(digest)) return `("${ref}") has a malformed digest "${digest}"`;
+  }
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(':');
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG.test(tag)) return `("${ref}") has a malformed tag "${tag}"`;
+  }
+  const slash = rest.indexOf('/');
+  const first = slash >= 0 ? rest.slice(0, slash) : '';
+  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasRegistry && !REGISTRY.test(first)) return `("${ref}") has a malformed registry "${first}"`;
+  const path = hasRegistry ? rest.slice(slash + 1) : rest;
+  if (!REPOSITORY.test(path)) {
+    return `("${ref}") has a malformed repository "${path}": lower-case letters, digits and separators only`;
+  }
+  return { repository: rest, tag, digest };
+}
+
+/**
+ * Whether an image is pinned to a version: a digest, or a tag other than
+ * `latest`. An unpinned image makes a rollback or a node replacement pull
+ * different code.
+ */
+export function isPinned(image: ImageReference): boolean {
+  return image.digest !== undefined || (image.tag !== undefined && image.tag !== 'latest');
+}
