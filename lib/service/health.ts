@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { Probe } from 'cdk8s-plus-27';
 import { PropChecker } from '../common/errors';
 import { Protocol } from './protocol';
 
@@ -190,11 +191,27 @@ function wholeSeconds(checker: PropChecker, prop: string, duration: Duration, mi
   return Math.round(millis / 1000);
 }
 
-/** A Kubernetes `Probe` object (core/v1) for one endpoint of the contract. */
-export function probeManifest(contract: HealthContract, endpoint: string, port: number, settings: ProbeSettings): Record<string, unknown> {
-  const action = contract.protocol === Protocol.GRPC
-    // Native gRPC probe, GA in Kubernetes 1.27 (core/v1 GRPCAction: port, service).
-    ? { grpc: { port, service: endpoint } }
-    : { httpGet: { path: endpoint, port, scheme: 'HTTP' } };
-  return { ...action, ...settings };
+/** The contract's probes for an HTTP service, as cdk8s-plus probes. */
+export function httpProbes(contract: HealthContract, port: number): { liveness: Probe; readiness: Probe; startup?: Probe } {
+  const probe = (path: string, settings: ProbeSettings) => Probe.fromHttpGet(path, {
+    port,
+    periodSeconds: Duration.seconds(settings.periodSeconds),
+    timeoutSeconds: Duration.seconds(settings.timeoutSeconds),
+    failureThreshold: settings.failureThreshold,
+    initialDelaySeconds: settings.initialDelaySeconds === undefined ? undefined : Duration.seconds(settings.initialDelaySeconds),
+  });
+  return {
+    liveness: probe(contract.live, contract.liveness),
+    readiness: probe(contract.ready, contract.readiness),
+    startup: contract.startup ? probe(contract.live, contract.startup) : undefined,
+  };
+}
+
+/**
+ * A native gRPC probe (core/v1 Probe with GRPCAction `port`, `service`; GA in
+ * Kubernetes 1.27). cdk8s-plus-27 has no `Probe.fromGrpc`, so this is plain JSON
+ * for a JSON patch.
+ */
+export function grpcProbe(service: string, port: number, settings: ProbeSettings): Record<string, unknown> {
+  return { grpc: { port, service }, ...settings };
 }

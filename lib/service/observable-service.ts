@@ -6,7 +6,7 @@ import { ImageReference, isPinned, parseImage } from '../common/image';
 import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
 import { dns1035LabelError, dns1123LabelError, labelValueError } from '../common/names';
 import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from './capacity';
-import { HealthContract, HealthProps, probeManifest, resolveHealth } from './health';
+import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread, topologySpreadConstraints } from './placement';
 import { Protocol } from './protocol';
 import { ResolvedResources, resolveResources } from './resources';
@@ -259,8 +259,8 @@ export class ObservableService extends Construct {
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: props.serviceAccount !== undefined,
       securityContext: { ensureNonRoot: true, user: security.runAsUser, group: security.runAsGroup, fsGroup: security.runAsGroup },
-      // The probes are added below as JSON, so cdk8s-plus' default TCP startup
-      // probe (added when `portNumber` is set) is avoided by declaring the port in `ports`.
+      // The port is declared in `ports`, not `portNumber`: with `portNumber`
+      // cdk8s-plus adds a TCP startup probe of its own.
       containers: [{
         name: 'app',
         image: props.image,
@@ -271,6 +271,7 @@ export class ObservableService extends Construct {
         command: props.command,
         args: props.args,
         envVariables: props.env,
+        ...(this.protocol === Protocol.HTTP ? httpProbes(this.health, this.port) : {}),
         resources: this.resources,
         securityContext: {
           ensureNonRoot: true,
@@ -333,19 +334,25 @@ export class ObservableService extends Construct {
    * Pod spec fields cdk8s-plus-27 cannot express, added as JSON patches on
    * the Deployment: native gRPC probes (no `Probe.fromGrpc`), the seccomp
    * profile and topology spread constraints.
+   *
+   * The patched JSON is passed through the generated `toJson_KubeDeploymentProps`
+   * mapping, which keeps only fields of the Kubernetes 1.27 schema and reads
+   * IntOrString fields from `{ value }` objects: patch values must be in that form.
    */
   private addPodSpecPatches(): void {
     const deployment = ApiObject.of(this.deployment);
     const container = '/spec/template/spec/containers/0';
     const { health } = this;
-    const patches = [
-      JsonPatch.add(`${container}/livenessProbe`, probeManifest(health, health.live, this.port, health.liveness)),
-      JsonPatch.add(`${container}/readinessProbe`, probeManifest(health, health.ready, this.port, health.readiness)),
-      // Pod Security Standards "restricted" requires a seccomp profile.
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
-    ];
-    if (health.startup) {
-      patches.push(JsonPatch.add(`${container}/startupProbe`, probeManifest(health, health.live, this.port, health.startup)));
+    // Pod Security Standards "restricted" requires a seccomp profile.
+    const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' })];
+    if (this.protocol === Protocol.GRPC) {
+      patches.push(
+        JsonPatch.add(`${container}/livenessProbe`, grpcProbe(health.live, this.port, health.liveness)),
+        JsonPatch.add(`${container}/readinessProbe`, grpcProbe(health.ready, this.port, health.readiness)),
+      );
+      if (health.startup) {
+        patches.push(JsonPatch.add(`${container}/startupProbe`, grpcProbe(health.live, this.port, health.startup)));
+      }
     }
     const constraints = topologySpreadConstraints(this.topologySpread, this.selector);
     if (constraints.length > 0) {
