@@ -1,4 +1,6 @@
-// Preloaded into node processes started by npm and npx (see .npmrc `node-options`).
+// Preloaded into node processes started by npm and npx (see .npmrc `node-options`; installed as the
+// local devDependency `cdk8s-cli-offline` so `--require` resolves from any
+// package directory, including dependencies running install scripts).
 //
 // cdk8s-cli asks the npm registry for a newer CLI on every run; offline or
 // behind a proxy that prints an HTTP error stack trace and a bogus
