@@ -1,2 +1,4 @@
 export * from './common';
 export * from './service';
+export * from './telemetry';
+export * from './envoy';

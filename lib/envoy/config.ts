@@ -1,0 +1,400 @@
+/**
+ * The Envoy bootstrap (v3 API) as data: small pure functions, one per piece
+ * of config, composed by {@link bootstrap}. Field names follow the protobuf
+ * definitions in `@grpc/grpc-js-xds/deps/envoy-api` (snake_case, proto3 JSON
+ * mapping: durations as "1.5s" strings, wrappers as plain values).
+ */
+import { Tracing, TracingProvider } from '../telemetry/tracing';
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: unknown };
+
+/** Cluster name of the Datadog agent (article 000). */
+export const DATADOG_AGENT_CLUSTER = 'datadog_agent';
+/** Cluster name of the OpenTelemetry collector. */
+export const OTEL_COLLECTOR_CLUSTER = 'opentelemetry_collector';
+/** Cluster name of Envoy's own admin interface, reached only by the probe listener. */
+export const ADMIN_CLUSTER = 'envoy_admin';
+/** Name of the main listener. */
+export const INGRESS_LISTENER = 'ingress_http';
+/** Name of the kubelet probe listener. */
+export const PROBE_LISTENER = 'probes';
+
+/** `@type` URL of a message. */
+export function typeUrl(fullName: string): string {
+  return `type.googleapis.com/${fullName}`;
+}
+
+/** A protobuf Duration in its JSON form: "1s", "0.25s". */
+export function protoDuration(millis: number): string {
+  return `${millis / 1000}s`;
+}
+
+/** An `envoy.config.core.v3.Address`. */
+export function socketAddress(address: string, port: number): JsonObject {
+  return { socket_address: { address, port_value: port } };
+}
+
+/** The admin interface, on loopback only: it has mutating endpoints (`/quitquitquit`, `/runtime_modify`). */
+export function admin(port: number): JsonObject {
+  return { address: socketAddress('127.0.0.1', port) };
+}
+
+/** Timing of the active health checks Envoy sends to its upstreams. */
+export interface ActiveHealthCheckTiming {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  /** Random extra wait added to every interval, against synchronized checks from many proxies. */
+  readonly intervalJitterMs: number;
+  /** Random wait before the first check after a host appears or Envoy starts. */
+  readonly initialJitterMs: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  /** Interval while a cluster has had no traffic (Envoy's default 60 s). */
+  readonly noTrafficIntervalMs: number;
+}
+
+/** Outlier detection (passive health checking) of a cluster. */
+export interface OutlierDetectionSpec {
+  readonly consecutive5xx: number;
+  readonly intervalMs: number;
+  readonly baseEjectionTimeMs: number;
+  readonly maxEjectionPercent: number;
+}
+
+/** Circuit breaker thresholds of a cluster (Envoy's defaults: 1024, 1024, 1024, 3). */
+export interface CircuitBreakerSpec {
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  readonly maxRequests: number;
+  readonly maxRetries: number;
+}
+
+/** One upstream service as a cluster. */
+export interface UpstreamSpec {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** In-cluster DNS name. */
+  readonly host: string;
+  readonly port: number;
+  /** Whether the upstream speaks HTTP/2 (gRPC). */
+  readonly http2: boolean;
+  /** Whether the DNS name resolves to every pod (headless Service). */
+  readonly headless: boolean;
+  /** What the active health check asks: an HTTP path or a gRPC health service name. */
+  readonly healthCheck: { readonly httpPath: string } | { readonly grpcService: string };
+  /** Minimum share of healthy hosts for the front proxy's health check to pass. */
+  readonly minHealthyPercent: number;
+}
+
+/** One route of the virtual host. */
+export interface RouteSpec {
+  readonly match: { readonly prefix: string } | { readonly path: string };
+  readonly cluster: string;
+  readonly timeoutMs: number;
+  /** Replaces the matched part of the path. */
+  readonly prefixRewrite?: string;
+  readonly retry?: { readonly retryOn: string; readonly numRetries: number; readonly perTryTimeoutMs?: number };
+}
+
+/** Everything the bootstrap is built from. */
+export interface BootstrapSpec {
+  /** Service name in traces and the HCM stat prefix. */
+  readonly serviceName: string;
+  readonly listenerPort: number;
+  readonly adminPort: number;
+  readonly probePort: number;
+  /** The path the health check filter answers. */
+  readonly healthPath: string;
+  readonly routes: readonly RouteSpec[];
+  readonly upstreams: readonly UpstreamSpec[];
+  readonly tracing?: Tracing;
+  readonly activeHealthCheck: ActiveHealthCheckTiming;
+  readonly outlierDetection: OutlierDetectionSpec;
+  readonly circuitBreakers: CircuitBreakerSpec;
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (the load balancer). */
+  readonly xffNumTrustedHops: number;
+}
+
+/**
+ * `envoy.filters.http.health_check` in non-pass-through mode: Envoy answers
+ * the load balancer itself, 200 only while every upstream cluster has at
+ * least its minimum share of healthy hosts. Matches `:path` exactly with
+ * `string_match` (`exact_match` is deprecated; empty headers would make every
+ * request a health check). No `cache_time`: Envoy rejects it outside
+ * pass-through mode.
+ */
+export function healthCheckFilter(path: string, minHealthy: Readonly<Record<string, number>>): JsonObject {
+  const percentages: JsonObject = {};
+  for (const cluster of Object.keys(minHealthy).sort()) percentages[cluster] = { value: minHealthy[cluster] };
+  return {
+    name: 'envoy.filters.http.health_check',
+    typed_config: {
+      '@type': typeUrl('envoy.extensions.filters.http.health_check.v3.HealthCheck'),
+      pass_through_mode: false,
+      headers: [{ name: ':path', string_match: { exact: path } }],
+      cluster_min_healthy_percentages: percentages,
+    },
+  };
+}
+
+/** The router filter, which must come last. */
+export function routerFilter(): JsonObject {
+  return { name: 'envoy.filters.http.router', typed_config: { '@type': typeUrl('envoy.extensions.filters.http.router.v3.Router') } };
+}
+
+/**
+ * UUID request ids. The request id is not used for the sampling decision
+ * (`use_request_id_for_trace_sampling: false`), so the tracer's own sampling applies.
+ */
+export function requestIdExtension(): JsonObject {
+  return {
+    typed_config: {
+      '@type': typeUrl('envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig'),
+      use_request_id_for_trace_sampling: false,
+    },
+  };
+}
+
+/** The HCM `tracing` block for a provider. */
+export function tracingConfig(tracing: Tracing, serviceName: string): JsonObject {
+  const provider = tracing.provider === TracingProvider.DATADOG
+    ? {
+      name: 'envoy.tracers.datadog',
+      typed_config: { '@type': typeUrl('envoy.config.trace.v3.DatadogConfig'), collector_cluster: DATADOG_AGENT_CLUSTER, service_name: serviceName },
+    }
+    : {
+      name: 'envoy.tracers.opentelemetry',
+      typed_config: {
+        '@type': typeUrl('envoy.config.trace.v3.OpenTelemetryConfig'),
+        grpc_service: { envoy_grpc: { cluster_name: OTEL_COLLECTOR_CLUSTER }, timeout: '0.25s' },
+        service_name: serviceName,
+      },
+    };
+  return {
+    // Envoy samples 100% by default; the three knobs are stated so the cost is a decision.
+    random_sampling: { value: tracing.samplingPercentage },
+    client_sampling: { value: 100 },
+    overall_sampling: { value: 100 },
+    // The front proxy's upstream call gets its own span, so the proxy's time is visible.
+    spawn_upstream_span: true,
+    provider,
+  };
+}
+
+/** JSON access log to stdout with request id, trace id, upstream cluster, status and duration; health checks left out. */
+export function accessLog(tracing: Tracing | undefined): JsonObject {
+  const format: JsonObject = {
+    start_time: '%START_TIME%',
+    method: '%REQ(:METHOD)%',
+    path: '%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%',
+    protocol: '%PROTOCOL%',
+    response_code: '%RESPONSE_CODE%',
+    response_flags: '%RESPONSE_FLAGS%',
+    duration_ms: '%DURATION%',
+    upstream_service_time_ms: '%RESP(X-ENVOY-UPSTREAM-SERVICE-TIME)%',
+    upstream_cluster: '%UPSTREAM_CLUSTER%',
+    upstream_host: '%UPSTREAM_HOST%',
+    bytes_received: '%BYTES_RECEIVED%',
+    bytes_sent: '%BYTES_SENT%',
+    request_id: '%REQ(X-REQUEST-ID)%',
+    user_agent: '%REQ(USER-AGENT)%',
+    x_forwarded_for: '%REQ(X-FORWARDED-FOR)%',
+  };
+  if (tracing) format.trace_id = `%REQ(${tracing.traceIdHeader})%`;
+  return {
+    name: 'envoy.access_loggers.stdout',
+    filter: { not_health_check_filter: {} },
+    typed_config: {
+      '@type': typeUrl('envoy.extensions.access_loggers.stream.v3.StdoutAccessLog'),
+      log_format: { json_format: format },
+    },
+  };
+}
+
+/** One route of the virtual host. */
+export function route(spec: RouteSpec): JsonObject {
+  const action: JsonObject = { cluster: spec.cluster, timeout: protoDuration(spec.timeoutMs) };
+  if (spec.prefixRewrite !== undefined) action.prefix_rewrite = spec.prefixRewrite;
+  if (spec.retry) {
+    const policy: JsonObject = { retry_on: spec.retry.retryOn, num_retries: spec.retry.numRetries };
+    if (spec.retry.perTryTimeoutMs !== undefined) policy.per_try_timeout = protoDuration(spec.retry.perTryTimeoutMs);
+    action.retry_policy = policy;
+  }
+  return { match: { ...spec.match }, route: action };
+}
+
+/** The main `http_connection_manager`. */
+export function httpConnectionManager(spec: BootstrapSpec): JsonObject {
+  const minHealthy: Record<string, number> = {};
+  for (const upstream of spec.upstreams) minHealthy[upstream.cluster] = upstream.minHealthyPercent;
+  const hcm: JsonObject = {
+    '@type': typeUrl('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager'),
+    stat_prefix: 'ingress_http',
+    codec_type: 'AUTO',
+    use_remote_address: true,
+    xff_num_trusted_hops: spec.xffNumTrustedHops,
+    generate_request_id: true,
+    request_id_extension: requestIdExtension(),
+    access_log: [accessLog(spec.tracing)],
+    route_config: {
+      name: 'ingress',
+      virtual_hosts: [{ name: spec.serviceName, domains: ['*'], routes: spec.routes.map(route) }],
+    },
+    http_filters: [healthCheckFilter(spec.healthPath, minHealthy), routerFilter()],
+  };
+  if (spec.tracing) hcm.tracing = tracingConfig(spec.tracing, spec.serviceName);
+  return hcm;
+}
+
+/** A listener on all addresses with one HCM. */
+export function listener(name: string, port: number, hcm: JsonObject): JsonObject {
+  return {
+    name,
+    address: socketAddress('0.0.0.0', port),
+    filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }],
+  };
+}
+
+/**
+ * The kubelet's probe listener: `/live` answers 200 while the process serves
+ * HTTP, `/ready` is forwarded to the admin interface's `/ready` (200 once
+ * Envoy is initialized), everything else is 404. The admin interface itself
+ * stays on loopback.
+ */
+export function probeListener(port: number): JsonObject {
+  return listener(PROBE_LISTENER, port, {
+    '@type': typeUrl('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager'),
+    stat_prefix: 'probes',
+    route_config: {
+      name: 'probes',
+      virtual_hosts: [{
+        name: 'probes',
+        domains: ['*'],
+        routes: [
+          { match: { path: '/live' }, direct_response: { status: 200 } },
+          { match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER, timeout: '1s' } },
+          { match: { prefix: '/' }, direct_response: { status: 404 } },
+        ],
+      }],
+    },
+    http_filters: [routerFilter()],
+  });
+}
+
+/** The HTTP/2 upstream protocol option (the cluster-level `http2_protocol_options` is deprecated). */
+export function http2ProtocolOptions(): JsonObject {
+  return {
+    'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+      '@type': typeUrl('envoy.extensions.upstreams.http.v3.HttpProtocolOptions'),
+      explicit_http_config: { http2_protocol_options: {} },
+    },
+  };
+}
+
+function loadAssignment(cluster: string, host: string, port: number): JsonObject {
+  return { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(host, port) } }] }] };
+}
+
+/** A STRICT_DNS cluster to one host name. */
+function dnsCluster(name: string, host: string, port: number, connectTimeoutMs: number): JsonObject {
+  return {
+    name,
+    type: 'STRICT_DNS',
+    connect_timeout: protoDuration(connectTimeoutMs),
+    dns_lookup_family: 'V4_PREFERRED',
+    lb_policy: 'ROUND_ROBIN',
+    load_assignment: loadAssignment(name, host, port),
+  };
+}
+
+/** The active health check of an upstream. */
+export function activeHealthCheck(upstream: UpstreamSpec, timing: ActiveHealthCheckTiming): JsonObject {
+  const check: JsonObject = {
+    timeout: protoDuration(timing.timeoutMs),
+    interval: protoDuration(timing.intervalMs),
+    interval_jitter: protoDuration(timing.intervalJitterMs),
+    initial_jitter: protoDuration(timing.initialJitterMs),
+    unhealthy_threshold: timing.unhealthyThreshold,
+    healthy_threshold: timing.healthyThreshold,
+    no_traffic_interval: protoDuration(timing.noTrafficIntervalMs),
+  };
+  if ('grpcService' in upstream.healthCheck) {
+    check.grpc_health_check = { service_name: upstream.healthCheck.grpcService };
+  } else {
+    check.http_health_check = { path: upstream.healthCheck.httpPath, host: upstream.host };
+  }
+  return check;
+}
+
+/**
+ * One upstream service. STRICT_DNS turns every A record into a host: one
+ * virtual IP behind a ClusterIP Service, every pod behind a headless one.
+ */
+export function upstreamCluster(upstream: UpstreamSpec, spec: Pick<BootstrapSpec, 'activeHealthCheck' | 'outlierDetection' | 'circuitBreakers'>): JsonObject {
+  const cluster: JsonObject = {
+    ...dnsCluster(upstream.cluster, upstream.host, upstream.port, 1000),
+    // Least-request balancing pays off when Envoy sees every pod (headless); behind one VIP it is moot.
+    lb_policy: upstream.headless ? 'LEAST_REQUEST' : 'ROUND_ROBIN',
+    health_checks: [activeHealthCheck(upstream, spec.activeHealthCheck)],
+    // A pod that left DNS is dropped at once instead of waiting to fail its checks.
+    ignore_health_on_host_removal: true,
+    // Envoy's default, stated: below 50% healthy hosts, balance over all hosts.
+    common_lb_config: { healthy_panic_threshold: { value: 50 } },
+    circuit_breakers: {
+      thresholds: [{
+        priority: 'DEFAULT',
+        max_connections: spec.circuitBreakers.maxConnections,
+        max_pending_requests: spec.circuitBreakers.maxPendingRequests,
+        max_requests: spec.circuitBreakers.maxRequests,
+        max_retries: spec.circuitBreakers.maxRetries,
+      }],
+    },
+  };
+  if (upstream.headless) {
+    // Ejecting a host only means something when hosts are pods; behind a ClusterIP there is one VIP.
+    cluster.outlier_detection = {
+      consecutive_5xx: spec.outlierDetection.consecutive5xx,
+      interval: protoDuration(spec.outlierDetection.intervalMs),
+      base_ejection_time: protoDuration(spec.outlierDetection.baseEjectionTimeMs),
+      max_ejection_percent: spec.outlierDetection.maxEjectionPercent,
+    };
+  }
+  if (upstream.http2) cluster.typed_extension_protocol_options = http2ProtocolOptions();
+  return cluster;
+}
+
+/** The cluster traces are sent to: the Datadog agent's Service, or the OTLP collector over HTTP/2. */
+export function tracingCluster(tracing: Tracing): JsonObject {
+  if (tracing.provider === TracingProvider.DATADOG) {
+    return dnsCluster(DATADOG_AGENT_CLUSTER, tracing.collectorHost, tracing.collectorPort, 1000);
+  }
+  return {
+    ...dnsCluster(OTEL_COLLECTOR_CLUSTER, tracing.collectorHost, tracing.collectorPort, 1000),
+    typed_extension_protocol_options: http2ProtocolOptions(),
+  };
+}
+
+/** Envoy's own admin interface as a cluster, for the probe listener's `/ready`. */
+export function adminCluster(adminPort: number): JsonObject {
+  return {
+    name: ADMIN_CLUSTER,
+    type: 'STATIC',
+    connect_timeout: '0.25s',
+    load_assignment: loadAssignment(ADMIN_CLUSTER, '127.0.0.1', adminPort),
+  };
+}
+
+/** The whole bootstrap. */
+export function bootstrap(spec: BootstrapSpec): JsonObject {
+  const clusters = spec.upstreams.map((u) => upstreamCluster(u, spec));
+  if (spec.tracing) clusters.push(tracingCluster(spec.tracing));
+  clusters.push(adminCluster(spec.adminPort));
+  return {
+    admin: admin(spec.adminPort),
+    static_resources: {
+      listeners: [listener(INGRESS_LISTENER, spec.listenerPort, httpConnectionManager(spec)), probeListener(spec.probePort)],
+      clusters,
+    },
+  };
+}
