@@ -1,11 +1,15 @@
 import { App } from 'cdk8s';
 import { AccountingGrpcChart } from './accounting-grpc';
 import { AccountingHttpChart } from './accounting-http';
+import { EnvoyDatadogChart } from './envoy-datadog';
+import { EnvoyHealthChart } from './envoy-health';
 
 /** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
 export function buildExamples(app: App): void {
   new AccountingHttpChart(app, 'accounting-http');
   new AccountingGrpcChart(app, 'accounting-grpc');
+  new EnvoyDatadogChart(app, 'envoy-datadog');
+  new EnvoyHealthChart(app, 'envoy-health');
 }
 
 if (require.main === module) {

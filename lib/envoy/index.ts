@@ -1,2 +1,3 @@
 export * from './config';
 export * from './validate';
+export * from './front-envoy';

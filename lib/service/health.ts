@@ -117,6 +117,13 @@ export interface HealthProps {
    * @default Startup.probe() - a startup probe on the liveness endpoint allowing 2 minutes
    */
   readonly startup?: Startup;
+  /**
+   * The port the kubelet probes, when the application serves its health
+   * endpoints on a port of their own. It is declared on the container (named
+   * `health`) but not exposed on the Service.
+   * @default - the service's port
+   */
+  readonly port?: number;
 }
 
 /** The resolved health contract of a service: what later constructs and rules read. */
@@ -135,10 +142,12 @@ export interface HealthContract {
   readonly readiness: ProbeSettings;
   /** Startup probe timing, when a startup probe is used. */
   readonly startup?: ProbeSettings;
+  /** The port the probes go to. */
+  readonly port: number;
 }
 
 /** Resolves and checks the health props; problems go to `checker`. */
-export function resolveHealth(checker: PropChecker, protocol: Protocol, props: HealthProps = {}): HealthContract {
+export function resolveHealth(checker: PropChecker, protocol: Protocol, servicePort: number, props: HealthProps = {}): HealthContract {
   const defaults = protocol === Protocol.GRPC ? DEFAULT_GRPC_HEALTH : DEFAULT_HTTP_HEALTH;
   const endpoints = {
     live: props.endpoints?.live ?? defaults.live,
@@ -172,7 +181,12 @@ export function resolveHealth(checker: PropChecker, protocol: Protocol, props: H
       failureThreshold: Math.max(1, Math.ceil(allowance / period)),
     };
   }
-  return { protocol, ...endpoints, liveness, readiness, startup: startupSettings };
+  const port = props.port ?? servicePort;
+  if (props.port !== undefined) {
+    checker.check(Number.isInteger(port) && port >= 1 && port <= 65535 && port !== servicePort, 'health.port', `(${port}) must be a port from 1 to 65535 other than the service port`,
+      "give the port the health endpoints listen on, or leave 'health.port' out to probe the service port");
+  }
+  return { protocol, ...endpoints, liveness, readiness, startup: startupSettings, port };
 }
 
 function resolveTiming(checker: PropChecker, prop: string, timing: ProbeTiming | undefined, defaults: ProbeSettings, delay: number | undefined): ProbeSettings {
@@ -192,9 +206,9 @@ function wholeSeconds(checker: PropChecker, prop: string, duration: Duration, mi
 }
 
 /** The contract's probes for an HTTP service, as cdk8s-plus probes. */
-export function httpProbes(contract: HealthContract, port: number): { liveness: Probe; readiness: Probe; startup?: Probe } {
+export function httpProbes(contract: HealthContract): { liveness: Probe; readiness: Probe; startup?: Probe } {
   const probe = (path: string, settings: ProbeSettings) => Probe.fromHttpGet(path, {
-    port,
+    port: contract.port,
     periodSeconds: Duration.seconds(settings.periodSeconds),
     timeoutSeconds: Duration.seconds(settings.timeoutSeconds),
     failureThreshold: settings.failureThreshold,

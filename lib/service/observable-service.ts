@@ -143,6 +143,22 @@ export interface ObservableServiceProps {
    */
   readonly security?: SecurityProps;
   /**
+   * The Service type. Only HTTP services can be exposed outside the cluster:
+   * a gRPC service's Service is headless.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: kplus.ServiceType;
+  /**
+   * Annotations on the Service, such as a cloud load balancer's settings.
+   * @default - none
+   */
+  readonly serviceAnnotations?: { readonly [key: string]: string };
+  /**
+   * `app.kubernetes.io/component`: the role within the product, such as `front-proxy`.
+   * @default - no component label
+   */
+  readonly component?: string;
+  /**
    * Size limit of the writable `/tmp` emptyDir.
    * @default 64Mi
    */
@@ -226,7 +242,7 @@ export class ObservableService extends Construct {
     const partOfError = labelValueError(partOf);
     checker.check(partOfError === undefined, props.partOf === undefined ? 'partOf (from the chart id)' : 'partOf', partOfError ?? '', "give 'partOf' as the product's name, a label value");
 
-    this.health = resolveHealth(checker, this.protocol, props.health);
+    this.health = resolveHealth(checker, this.protocol, props.port, props.health);
     this.resources = resolveResources(checker, props.resources);
     this.capacity = props.throughput ? capacityPlan(checker, props.throughput) : undefined;
     this.replicas = replicaRange(checker, props.replicas, props.autoscaling, this.capacity);
@@ -236,10 +252,17 @@ export class ObservableService extends Construct {
     this.topologySpread = props.topologySpread ?? TopologySpread.acrossHostsAndZones();
     checkSpread(checker, this.topologySpread);
     const security = resolveSecurity(checker, props.security);
+    const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
+    checker.check(!this.protocol.headless || serviceType === kplus.ServiceType.CLUSTER_IP, 'serviceType', `(${serviceType}) cannot be used with a gRPC service, whose Service is headless`,
+      'expose gRPC through a FrontEnvoy or an ingress gateway, and leave serviceType out');
+    if (props.component !== undefined) {
+      const componentError = labelValueError(props.component);
+      checker.check(componentError === undefined && props.component.length > 0, 'component', componentError ?? 'is empty', 'give the role as a label value, such as front-proxy');
+    }
     checker.throwIfAny();
 
     this.selector = selectorLabels(this.name);
-    this.labels = recommendedLabels(this.name, version, partOf);
+    this.labels = recommendedLabels(this.name, version, partOf, props.component);
     const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels } };
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
@@ -267,11 +290,13 @@ export class ObservableService extends Construct {
         // A pinned image never changes under its tag: pulling again on every
         // start only adds a registry dependency. Kubernetes' own default.
         imagePullPolicy: isPinned(this.image) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
-        ports: [{ number: this.port, name: this.protocol.name }],
+        ports: this.health.port === this.port
+          ? [{ number: this.port, name: this.protocol.name }]
+          : [{ number: this.port, name: this.protocol.name }, { number: this.health.port, name: 'health' }],
         command: props.command,
         args: props.args,
         envVariables: props.env,
-        ...(this.protocol === Protocol.HTTP ? httpProbes(this.health, this.port) : {}),
+        ...(this.protocol === Protocol.HTTP ? httpProbes(this.health) : {}),
         resources: this.resources,
         securityContext: {
           ensureNonRoot: true,
@@ -294,7 +319,8 @@ export class ObservableService extends Construct {
     this.addPodSpecPatches();
 
     this.service = new kplus.Service(this, 'Service', {
-      metadata,
+      metadata: { ...metadata, annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined },
+      type: serviceType,
       clusterIP: this.protocol.headless ? 'None' : undefined,
       ports: [{ port: this.port, targetPort: this.port, name: this.protocol.name, protocol: kplus.Protocol.TCP }],
     });
@@ -347,11 +373,11 @@ export class ObservableService extends Construct {
     const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' })];
     if (this.protocol === Protocol.GRPC) {
       patches.push(
-        JsonPatch.add(`${container}/livenessProbe`, grpcProbe(health.live, this.port, health.liveness)),
-        JsonPatch.add(`${container}/readinessProbe`, grpcProbe(health.ready, this.port, health.readiness)),
+        JsonPatch.add(`${container}/livenessProbe`, grpcProbe(health.live, health.port, health.liveness)),
+        JsonPatch.add(`${container}/readinessProbe`, grpcProbe(health.ready, health.port, health.readiness)),
       );
       if (health.startup) {
-        patches.push(JsonPatch.add(`${container}/startupProbe`, grpcProbe(health.live, this.port, health.startup)));
+        patches.push(JsonPatch.add(`${container}/startupProbe`, grpcProbe(health.live, health.port, health.startup)));
       }
     }
     const constraints = topologySpreadConstraints(this.topologySpread, this.selector);
