@@ -1,5 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
+import { FrontEnvoy, validateEnvoyConfig } from '../lib';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, charts, only } from './support/synth';
 
@@ -45,4 +46,25 @@ test('the gRPC example sits behind a headless Service with native gRPC probes', 
 
 test('two synths of the examples give byte-identical YAML', () => {
   expect(exampleApp().synthYaml()).toBe(exampleApp().synthYaml());
+});
+
+test('every example Envoy bootstrap validates against Envoy API with zero issues', () => {
+  const fronts = exampleCharts.flatMap((c) => c.node.findAll().filter((n): n is FrontEnvoy => n instanceof FrontEnvoy));
+  expect(fronts.map((f) => f.node.path)).toEqual(['envoy-datadog/expenses-front-envoy', 'envoy-health/accounting-front-envoy']);
+  for (const front of fronts) expect(validateEnvoyConfig(front.config)).toEqual([]);
+});
+
+test('article 000: Envoy traces to the Datadog agent through its ClusterIP Service', () => {
+  const front = exampleCharts.find((c) => c.node.id === 'envoy-datadog')!.node.findAll().find((n): n is FrontEnvoy => n instanceof FrontEnvoy)!;
+  const clusters = (front.config.static_resources as Manifest).clusters as Manifest[];
+  const agent = clusters.find((c) => c.name === 'datadog_agent')!;
+  expect(agent).toMatchObject({ type: 'STRICT_DNS', connect_timeout: '1s', lb_policy: 'ROUND_ROBIN' });
+  expect(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'datadog.datadog.svc.cluster.local', port_value: 8126 });
+});
+
+test('article 002: one front Envoy over a ClusterIP HTTP/1.1 upstream and a headless gRPC upstream', () => {
+  const front = exampleCharts.find((c) => c.node.id === 'envoy-health')!.node.findAll().find((n): n is FrontEnvoy => n instanceof FrontEnvoy)!;
+  expect(front.upstreams.map((u) => [u.cluster, u.headless, u.http2])).toEqual([['ledger.accounting', true, true], ['journal-api.accounting', false, false]]);
+  expect(front.healthPath).toBe('/_envoy/health');
+  expect(front.externalHealthPaths).toEqual({ 'journal-api.accounting.svc.cluster.local': '/journal/healthz' });
 });

@@ -514,17 +514,21 @@ function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], defaultM
  */
 function checkHealthPath(checker: PropChecker, healthPath: string, routes: FrontEnvoyRoute[], externalHealthPaths: Record<string, string>): void {
   if (!checker.check(healthPath.startsWith('/') && !/[\s?#]/.test(healthPath), 'healthCheck.path', `("${healthPath}") must be an absolute path without spaces, query or fragment`, `use '${DEFAULT_ENVOY_HEALTH_PATH}'`)) return;
+  // The first reason found for a path is the one reported.
   const reserved = new Map<string, string>();
-  for (const [dns, path] of Object.entries(externalHealthPaths)) reserved.set(path, `the external health path of ${dns}`);
+  const reserve = (path: string, why: string) => {
+    if (!reserved.has(path)) reserved.set(path, why);
+  };
+  for (const [dns, path] of Object.entries(externalHealthPaths)) reserve(path, `the external health path of ${dns}`);
   for (const r of routes) {
     const s = r.service;
     if (s.protocol !== Protocol.HTTP) continue;
     for (const endpoint of [s.health.live, s.health.ready, s.health.healthz]) {
-      reserved.set(endpoint, `a health endpoint of ${s.dnsName}`);
-      if (r.path === undefined) reserved.set(joinPath(r.prefix ?? '/', endpoint), `the path routed to ${s.dnsName}'s ${endpoint}`);
+      reserve(endpoint, `a health endpoint of ${s.dnsName}`);
+      if (r.path === undefined) reserve(joinPath(r.prefix ?? '/', endpoint), `the path routed to ${s.dnsName}'s ${endpoint}`);
     }
   }
-  for (const path of Object.values(DEFAULT_HTTP_HEALTH)) if (!reserved.has(path)) reserved.set(path, 'a standard application health path');
+  for (const path of Object.values(DEFAULT_HTTP_HEALTH)) reserve(path, 'a standard application health path');
   const clash = reserved.get(healthPath);
   checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (article 002, failure 1)`,
     `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);

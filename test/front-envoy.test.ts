@@ -1,0 +1,236 @@
+import { App, Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { parse } from 'yaml';
+import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
+import { envoyConcurrency } from '../lib/envoy/front-envoy';
+import { kubernetesSchemaErrors } from './support/kubernetes-schema';
+import { Manifest, appContainer, synth } from './support/synth';
+
+function product(namespace = 'shop') {
+  const chart = new Chart(Testing.app(), 'test', { namespace });
+  const web = new ObservableService(chart, 'web', { image: 'registry.example.com/shop/web:1.0.0', port: 8080 });
+  const ledger = new ObservableService(chart, 'ledger', { image: 'registry.example.com/shop/ledger:1.0.0', port: 9090, protocol: Protocol.GRPC });
+  return { chart, web, ledger };
+}
+
+function build(props: (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps> = () => ({})) {
+  const p = product();
+  const front = new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/ledger.v1.Ledger/', service: p.ledger }, { prefix: '/', service: p.web }], ...props(p) });
+  const manifests = synth(p.chart);
+  const configMap = manifests.find((m) => m.kind === 'ConfigMap')!;
+  const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'front')!;
+  const config = parse(configMap.data['envoy.yaml']) as Manifest;
+  const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+  return { ...p, front, manifests, configMap, deployment, config, hcm };
+}
+
+function frontError(props: (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps>): ConfigurationError {
+  const p = product();
+  try {
+    new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.web }], ...props(p) });
+  } catch (e) {
+    if (e instanceof ConfigurationError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('the bootstrap in the ConfigMap', () => {
+  test('is the construct config, validates against Envoy API, and every manifest passes the Kubernetes schema', () => {
+    const { front, config, manifests } = build(() => ({ tracing: Tracing.datadog() }));
+    expect(config).toEqual(front.config);
+    expect(validateEnvoyConfig(config)).toEqual([]);
+    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+  });
+
+  test('the HCM generates request ids with the UUID extension, not used for sampling', () => {
+    const { hcm } = build();
+    expect(hcm.generate_request_id).toBe(true);
+    expect(hcm.request_id_extension.typed_config).toEqual({
+      '@type': 'type.googleapis.com/envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig', use_request_id_for_trace_sampling: false,
+    });
+  });
+
+  test('the health check filter comes first with every upstream cluster, the router last', () => {
+    const { hcm } = build();
+    expect(hcm.http_filters.map((f: Manifest) => f.name)).toEqual(['envoy.filters.http.health_check', 'envoy.filters.http.router']);
+    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'ledger.shop': { value: 25 }, 'web.shop': { value: 25 } });
+    expect(hcm.http_filters[0].typed_config.headers[0].string_match).toEqual({ exact: '/_envoy/health' });
+  });
+
+  test('a per-route minimum healthy percentage reaches the filter', () => {
+    const { hcm } = build((p) => ({ routes: [{ prefix: '/', service: p.web, minHealthyPercent: 60 }] }));
+    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'web.shop': { value: 60 } });
+  });
+
+  test('one cluster per upstream: HTTP/1.1 to the ClusterIP name, gRPC to the headless name over HTTP/2', () => {
+    const { config } = build();
+    const clusters = Object.fromEntries(config.static_resources.clusters.map((c: Manifest) => [c.name, c]));
+    expect(clusters['web.shop'].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'web.shop.svc.cluster.local', port_value: 8080 });
+    expect(clusters['web.shop'].health_checks[0].http_health_check.path).toBe('/ready');
+    expect(clusters['ledger.shop'].health_checks[0].grpc_health_check.service_name).toBe('readiness');
+    expect(clusters['ledger.shop'].typed_extension_protocol_options).toBeDefined();
+    expect(clusters['web.shop'].typed_extension_protocol_options).toBeUndefined();
+  });
+
+  test("the application's /healthz is routed through to it, ahead of the other routes", () => {
+    const { hcm, front } = build((p) => ({ routes: [{ prefix: '/shop/', service: p.web }] }));
+    const routes = hcm.route_config.virtual_hosts[0].routes;
+    expect(routes[0]).toEqual({ match: { path: '/shop/healthz' }, route: { cluster: 'web.shop', timeout: '5s', prefix_rewrite: '/healthz' } });
+    expect(front.externalHealthPaths).toEqual({ 'web.shop.svc.cluster.local': '/shop/healthz' });
+  });
+
+  test('at the root prefix the external health path is the application path itself, without rewrite', () => {
+    const { hcm } = build((p) => ({ routes: [{ prefix: '/', service: p.web }] }));
+    expect(hcm.route_config.virtual_hosts[0].routes[0]).toEqual({ match: { path: '/healthz' }, route: { cluster: 'web.shop', timeout: '5s' } });
+  });
+
+  test('routes carry the timeout and bounded retries; gRPC also retries on unavailable', () => {
+    const { hcm } = build((p) => ({
+      routes: [
+        { prefix: '/ledger.v1.Ledger/', service: p.ledger, timeout: Duration.seconds(3) },
+        { prefix: '/', service: p.web, retries: { numRetries: 1, perTryTimeout: Duration.seconds(2) } },
+      ],
+    }));
+    const [, grpc, http] = hcm.route_config.virtual_hosts[0].routes;
+    expect(grpc.route).toMatchObject({ timeout: '3s', retry_policy: { retry_on: '5xx,reset,connect-failure,unavailable', num_retries: 2 } });
+    expect(http.route).toMatchObject({ timeout: '15s', retry_policy: { retry_on: '5xx,reset,connect-failure', num_retries: 1, per_try_timeout: '2s' } });
+  });
+
+  test('numRetries 0 writes no retry policy', () => {
+    const { hcm } = build((p) => ({ routes: [{ path: '/api', service: p.web, retries: { numRetries: 0 } }] }));
+    expect(hcm.route_config.virtual_hosts[0].routes[0].route.retry_policy).toBeUndefined();
+  });
+
+  test('Datadog tracing: tracer, sampling and the agent cluster through its ClusterIP Service', () => {
+    const { hcm, config } = build(() => ({ tracing: Tracing.datadog({ samplingPercentage: 5 }) }));
+    expect(hcm.tracing.provider.typed_config).toMatchObject({ collector_cluster: 'datadog_agent', service_name: 'front' });
+    expect(hcm.tracing.random_sampling).toEqual({ value: 5 });
+    const agent = config.static_resources.clusters.find((c: Manifest) => c.name === 'datadog_agent');
+    expect(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'datadog.datadog.svc.cluster.local', port_value: 8126 });
+  });
+
+  test('admin is on 127.0.0.1', () => {
+    expect(build().config.admin.address.socket_address.address).toBe('127.0.0.1');
+  });
+});
+
+describe('the Envoy workload', () => {
+  test('mounts the ConfigMap read-only and starts Envoy on it with workers pinned to the CPU limit', () => {
+    const { deployment, configMap } = build(() => ({ resources: { cpu: { limit: kplus.Cpu.millis(2000) } } }));
+    const container = appContainer(deployment);
+    expect(container.volumeMounts).toContainEqual({ mountPath: '/etc/envoy', name: 'envoy-config', readOnly: true });
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'envoy-config', configMap: { name: configMap.metadata.name } });
+    expect(container.command).toEqual(['/usr/local/bin/envoy']);
+    expect(container.args).toEqual(['--config-path', '/etc/envoy/envoy.yaml', '--concurrency', '2', '--log-level', 'info']);
+  });
+
+  test('concurrency follows the CPU limit in whole cores, at least one', () => {
+    expect(envoyConcurrency(undefined)).toBe(1);
+    expect(envoyConcurrency({ cpu: { limit: kplus.Cpu.millis(1500) } })).toBe(2);
+    expect(envoyConcurrency({ cpu: { limit: kplus.Cpu.millis(100) } })).toBe(1);
+  });
+
+  test('kubelet probes go to the probe listener, not to the admin port', () => {
+    const container = appContainer(build().deployment);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/live', port: 9902, scheme: 'HTTP' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 9902, scheme: 'HTTP' });
+    expect(container.ports).toEqual([{ containerPort: 8080, name: 'http' }, { containerPort: 9902, name: 'health' }]);
+    expect(JSON.stringify(container)).not.toContain('9901');
+  });
+
+  test('the Service exposes only the listener', () => {
+    const svc = build().manifests.find((m) => m.kind === 'Service' && m.metadata.name === 'front')!;
+    expect(svc.spec.ports.map((p: Manifest) => p.port)).toEqual([8080]);
+    expect(svc.spec.type).toBe('ClusterIP');
+  });
+
+  test('a LoadBalancer Service carries the user annotations', () => {
+    const svc = build(() => ({ serviceType: kplus.ServiceType.LOAD_BALANCER, serviceAnnotations: { 'example.com/lb': 'internal' } }))
+      .manifests.find((m) => m.kind === 'Service' && m.metadata.name === 'front')!;
+    expect(svc.spec.type).toBe('LoadBalancer');
+    expect(svc.metadata.annotations).toEqual({ 'example.com/lb': 'internal' });
+  });
+
+  test('two replicas and a disruption budget by default; the image is a pinned Envoy release', () => {
+    const { manifests, deployment } = build();
+    expect(deployment.spec.replicas).toBe(2);
+    expect(manifests.filter((m) => m.kind === 'PodDisruptionBudget').map((m) => m.metadata.name)).toContain('front');
+    expect(appContainer(deployment).image).toMatch(/^envoyproxy\/envoy:distroless-v\d+\.\d+\.\d+$/);
+  });
+
+  test('a change of the config changes the pod template hash, so the pods roll', () => {
+    const hash = (d: Manifest) => d.spec.template.metadata.annotations['observable.cdk8s.io/config-hash'];
+    const a = build();
+    const b = build((p) => ({ routes: [{ prefix: '/', service: p.web, timeout: Duration.seconds(30) }] }));
+    const c = build();
+    expect(hash(a.deployment)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(a.deployment)).not.toBe(hash(b.deployment));
+    expect(hash(a.deployment)).toBe(hash(c.deployment));
+  });
+});
+
+describe('article 002 failure 1 cannot be written', () => {
+  test.each([
+    ['the application /healthz', '/healthz'],
+    ['the application /ready', '/ready'],
+    ['the application /live', '/live'],
+  ])('a health path equal to %s is an error', (_title, path) => {
+    const error = frontError(() => ({ healthCheck: { path } }));
+    expect(error.message).toMatch(/'healthCheck.path'/);
+    expect(error.message).toMatch(/external monitoring would never reach the application/);
+  });
+
+  test('a health path that shadows a routed application health path is an error', () => {
+    const error = frontError((p) => ({ routes: [{ prefix: '/shop', service: p.web }], healthCheck: { path: '/shop/healthz' } }));
+    expect(error.message).toContain("'healthCheck.path' (\"/shop/healthz\") is the external health path of web.shop.svc.cluster.local");
+  });
+
+  test("a health path equal to a custom application health path is an error", () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080, health: { endpoints: { healthz: '/status' } } });
+    expect(() => new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }], healthCheck: { path: '/status' } })).toThrow(/'healthCheck.path' \("\/status"\)/);
+  });
+});
+
+describe('bad input is a construct-time error naming the prop', () => {
+  test.each<[string, (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps>, string]>([
+    ['no routes', () => ({ routes: [] }), 'routes'],
+    ['prefix and path together', (p) => ({ routes: [{ prefix: '/', path: '/a', service: p.web }] }), 'routes[0]'],
+    ['a relative prefix', (p) => ({ routes: [{ prefix: 'api', service: p.web }] }), 'routes[0].prefix'],
+    ['a route shadowed by an earlier prefix', (p) => ({ routes: [{ prefix: '/', service: p.web }, { prefix: '/ledger', service: p.ledger }] }), 'routes[1]'],
+    ['a repeated route', (p) => ({ routes: [{ path: '/a', service: p.web }, { path: '/a', service: p.web }] }), 'routes[1]'],
+    ['too many retries', (p) => ({ routes: [{ prefix: '/', service: p.web, retries: { numRetries: 10 } }] }), 'routes[0].retries.numRetries'],
+    ['per-try timeout above the route timeout', (p) => ({ routes: [{ prefix: '/', service: p.web, timeout: Duration.seconds(1), retries: { perTryTimeout: Duration.seconds(5) } }] }), 'routes[0].retries.perTryTimeout'],
+    ['minimum healthy above 100', () => ({ healthCheck: { minHealthyPercent: 120 } }), 'healthCheck.minHealthyPercent'],
+    ['sampling above 100', () => ({ tracing: Tracing.datadog({ samplingPercentage: 101 }) }), 'tracing.samplingPercentage'],
+    ['health check timeout above interval', () => ({ upstreamHealthCheck: { interval: Duration.seconds(2), timeout: Duration.seconds(3) } }), 'upstreamHealthCheck.timeout'],
+    ['jitter not below interval', () => ({ upstreamHealthCheck: { interval: Duration.seconds(2), intervalJitter: Duration.seconds(2) } }), 'upstreamHealthCheck.intervalJitter'],
+    ['zero healthy threshold', () => ({ upstreamHealthCheck: { healthyThreshold: 0 } }), 'upstreamHealthCheck.healthyThreshold'],
+    ['same admin and listener port', () => ({ adminPort: 8080 }), 'listenerPort'],
+    ['a relative health path', () => ({ healthCheck: { path: 'health' } }), 'healthCheck.path'],
+  ])('%s', (_title, props, prop) => {
+    const error = frontError(props);
+    expect(error.problems.map((p) => p.prop)).toContain(prop);
+    expect(error.message).toContain("test/front: '");
+  });
+});
+
+describe('synth-time validation', () => {
+  test('an invalid config (edited through the escape hatch) fails synth with the field path', () => {
+    const app = new App({ outdir: '/tmp/cdk8s-observable-test-out' });
+    const chart = new Chart(app, 'shop');
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
+    (front.config.static_resources as Manifest).clusters[0].lb_policy = 'ROUND_ROBBIN';
+    expect(() => app.synth()).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].lb_policy: "ROUND_ROBBIN" is not one of/);
+  });
+
+  test('a config over the ConfigMap limit fails synth with the remedy', () => {
+    const chart = new Chart(Testing.app(), 'big');
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
+    Object.assign(front, { configYaml: 'x'.repeat(1024 * 1024) });
+    expect(front.validateConfig().join('\n')).toMatch(/over what one ConfigMap holds \(1 MiB.*Fix: split the routes across several FrontEnvoy constructs/);
+  });
+});
