@@ -4,3 +4,4 @@ export * from './capacity';
 export * from './placement';
 export * from './resources';
 export * from './observable-service';
+export * from './workload';

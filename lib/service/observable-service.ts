@@ -1,49 +1,22 @@
-import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { ImageReference, isPinned, parseImage } from '../common/image';
+import { ImageReference, parseImage } from '../common/image';
 import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
 import { dns1035LabelError, dns1123LabelError, labelValueError } from '../common/names';
 import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from './capacity';
 import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
-import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread, topologySpreadConstraints } from './placement';
+import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from './placement';
 import { Protocol } from './protocol';
 import { ResolvedResources, resolveResources } from './resources';
-
-/**
- * The non-root user and group the container runs as unless told otherwise:
- * 65532 is the `nonroot` user of distroless and Chainguard images.
- */
-export const DEFAULT_RUN_AS_ID = 65532;
-
-/** Default size of the writable `/tmp` emptyDir. */
-export const DEFAULT_TMP_SIZE = Size.mebibytes(64);
+import { DEFAULT_TMP_SIZE, SecurityProps, WorkloadPort, buildWorkload, resolveSecurity } from './workload';
 
 /** Pod annotations publishing the health contract for tools outside the cluster config. */
 export const ANNOTATION_HEALTH_LIVE = `${ANNOTATION_PREFIX}/health-live`;
 export const ANNOTATION_HEALTH_READY = `${ANNOTATION_PREFIX}/health-ready`;
 export const ANNOTATION_HEALTH_HEALTHZ = `${ANNOTATION_PREFIX}/health-healthz`;
 export const ANNOTATION_PROTOCOL = `${ANNOTATION_PREFIX}/protocol`;
-
-/** Security settings of the container. Every default is the strict one; loosen explicitly. */
-export interface SecurityProps {
-  /**
-   * The user id the container runs as. Must not be 0.
-   * @default 65532
-   */
-  readonly runAsUser?: number;
-  /**
-   * The group id the container runs as, also the volumes' fsGroup.
-   * @default 65532
-   */
-  readonly runAsGroup?: number;
-  /**
-   * Whether the root filesystem is read-only. `/tmp` is always writable.
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-}
 
 /** Props of an {@link ObservableService}. */
 export interface ObservableServiceProps {
@@ -263,138 +236,53 @@ export class ObservableService extends Construct {
 
     this.selector = selectorLabels(this.name);
     this.labels = recommendedLabels(this.name, version, partOf, props.component);
-    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.labels } };
-
-    this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata,
-      select: false,
-      // With an autoscaler the Deployment carries no count (the autoscaler owns it).
-      replicas: this.replicas.targetCpuUtilization === undefined ? this.replicas.min : undefined,
-      podMetadata: {
-        labels: { ...this.labels },
-        annotations: {
-          [ANNOTATION_PROTOCOL]: this.protocol.name,
-          [ANNOTATION_HEALTH_LIVE]: this.health.live,
-          [ANNOTATION_HEALTH_READY]: this.health.ready,
-          [ANNOTATION_HEALTH_HEALTHZ]: this.health.healthz,
-        },
+    const ports: WorkloadPort[] = [{ name: this.protocol.name, port: this.port, appProtocol: this.protocol.name }];
+    if (this.health.port !== this.port) ports.push({ name: 'health', port: this.health.port, internal: true });
+    const { health } = this;
+    const workload = buildWorkload(this, {
+      name: this.name,
+      namespace: this.namespace,
+      labels: this.labels,
+      selector: this.selector,
+      podAnnotations: {
+        [ANNOTATION_PROTOCOL]: this.protocol.name,
+        [ANNOTATION_HEALTH_LIVE]: health.live,
+        [ANNOTATION_HEALTH_READY]: health.ready,
+        [ANNOTATION_HEALTH_HEALTHZ]: health.healthz,
       },
+      image: this.image,
+      ports,
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      resources: this.resources,
+      probes: this.protocol === Protocol.HTTP ? httpProbes(health) : {},
+      jsonProbes: this.protocol === Protocol.GRPC
+        ? {
+          livenessProbe: grpcProbe(health.live, health.port, health.liveness),
+          readinessProbe: grpcProbe(health.ready, health.port, health.readiness),
+          startupProbe: health.startup ? grpcProbe(health.live, health.port, health.startup) : undefined,
+        }
+        : undefined,
+      replicas: this.replicas,
+      disruptionBudget: budget,
+      security,
       serviceAccount: props.serviceAccount,
-      automountServiceAccountToken: props.serviceAccount !== undefined,
-      securityContext: { ensureNonRoot: true, user: security.runAsUser, group: security.runAsGroup, fsGroup: security.runAsGroup },
-      // The port is declared in `ports`, not `portNumber`: with `portNumber`
-      // cdk8s-plus adds a TCP startup probe of its own.
-      containers: [{
-        name: 'app',
-        image: props.image,
-        // A pinned image never changes under its tag: pulling again on every
-        // start only adds a registry dependency. Kubernetes' own default.
-        imagePullPolicy: isPinned(this.image) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
-        ports: this.health.port === this.port
-          ? [{ number: this.port, name: this.protocol.name }]
-          : [{ number: this.port, name: this.protocol.name }, { number: this.health.port, name: 'health' }],
-        command: props.command,
-        args: props.args,
-        envVariables: props.env,
-        ...(this.protocol === Protocol.HTTP ? httpProbes(this.health) : {}),
-        resources: this.resources,
-        securityContext: {
-          ensureNonRoot: true,
-          user: security.runAsUser,
-          group: security.runAsGroup,
-          readOnlyRootFilesystem: security.readOnlyRootFilesystem,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          // cdk8s-plus-27's Capability enum has no ALL; Kubernetes accepts it (core/v1 Capabilities).
-          capabilities: { drop: ['ALL' as kplus.Capability] },
-        },
-      }],
+      nodeGroup: this.nodeGroup,
+      topologySpread: this.topologySpread,
+      tmpSize: props.tmpSize ?? DEFAULT_TMP_SIZE,
+      serviceType,
+      headless: this.protocol.headless,
+      serviceAnnotations: props.serviceAnnotations,
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.selector } }));
-    const tmp = kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: props.tmpSize ?? DEFAULT_TMP_SIZE });
-    this.deployment.containers[0].mount('/tmp', tmp);
-    if (this.nodeGroup) {
-      this.deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(this.nodeGroup.labelKey, this.nodeGroup.name)));
-    }
-    this.addPodSpecPatches();
-
-    this.service = new kplus.Service(this, 'Service', {
-      metadata: { ...metadata, annotations: props.serviceAnnotations ? { ...props.serviceAnnotations } : undefined },
-      type: serviceType,
-      clusterIP: this.protocol.headless ? 'None' : undefined,
-      ports: [{ port: this.port, targetPort: this.port, name: this.protocol.name, protocol: kplus.Protocol.TCP }],
-    });
-    for (const [key, value] of Object.entries(this.selector)) this.service.selectLabel(key, value);
-    // cdk8s-plus-27's ServicePort has no appProtocol (core/v1 ServicePort.appProtocol, GA since 1.20).
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', this.protocol.name));
-
-    if (this.replicas.targetCpuUtilization !== undefined) {
-      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
-        metadata,
-        target: this.deployment,
-        minReplicas: this.replicas.min,
-        maxReplicas: this.replicas.max,
-        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(this.replicas.targetCpuUtilization))],
-      });
-    }
-    if (budget) {
-      this.disruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
-        metadata,
-        spec: {
-          selector: { matchLabels: { ...this.selector } },
-          [budget.kind]: kplus.k8s.IntOrString.fromNumber(budget.count),
-          // Pods that are not ready can always be evicted, so a crash-looping
-          // pod never blocks a node drain (policy/v1, beta and on by default in 1.27).
-          unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        },
-      });
-    }
+    this.deployment = workload.deployment;
+    this.service = workload.service;
+    this.autoscaler = workload.autoscaler;
+    this.disruptionBudget = workload.disruptionBudget;
   }
 
   /** Whether the service is reached through a headless Service. */
   public get headless(): boolean {
     return this.protocol.headless;
   }
-
-  /**
-   * Pod spec fields cdk8s-plus-27 cannot express, added as JSON patches on
-   * the Deployment: native gRPC probes (no `Probe.fromGrpc`), the seccomp
-   * profile and topology spread constraints.
-   *
-   * The patched JSON is passed through the generated `toJson_KubeDeploymentProps`
-   * mapping, which keeps only fields of the Kubernetes 1.27 schema and reads
-   * IntOrString fields from `{ value }` objects: patch values must be in that form.
-   */
-  private addPodSpecPatches(): void {
-    const deployment = ApiObject.of(this.deployment);
-    const container = '/spec/template/spec/containers/0';
-    const { health } = this;
-    // Pod Security Standards "restricted" requires a seccomp profile.
-    const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' })];
-    if (this.protocol === Protocol.GRPC) {
-      patches.push(
-        JsonPatch.add(`${container}/livenessProbe`, grpcProbe(health.live, health.port, health.liveness)),
-        JsonPatch.add(`${container}/readinessProbe`, grpcProbe(health.ready, health.port, health.readiness)),
-      );
-      if (health.startup) {
-        patches.push(JsonPatch.add(`${container}/startupProbe`, grpcProbe(health.live, health.port, health.startup)));
-      }
-    }
-    const constraints = topologySpreadConstraints(this.topologySpread, this.selector);
-    if (constraints.length > 0) {
-      patches.push(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', constraints));
-    }
-    deployment.addJsonPatch(...patches);
-  }
-}
-
-function resolveSecurity(checker: PropChecker, security: SecurityProps | undefined): Required<SecurityProps> {
-  const resolved = {
-    runAsUser: security?.runAsUser ?? DEFAULT_RUN_AS_ID,
-    runAsGroup: security?.runAsGroup ?? DEFAULT_RUN_AS_ID,
-    readOnlyRootFilesystem: security?.readOnlyRootFilesystem ?? true,
-  };
-  checker.check(Number.isInteger(resolved.runAsUser) && resolved.runAsUser > 0, 'security.runAsUser', `(${resolved.runAsUser}) must be a non-root user id, a whole number above 0`, `use ${DEFAULT_RUN_AS_ID} or the image's own non-root user id`);
-  checker.check(Number.isInteger(resolved.runAsGroup) && resolved.runAsGroup >= 0, 'security.runAsGroup', `(${resolved.runAsGroup}) must be a whole number`, `use ${DEFAULT_RUN_AS_ID}`);
-  return resolved;
 }

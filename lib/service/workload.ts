@@ -1,0 +1,207 @@
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
+import { ImageReference, isPinned } from '../common/image';
+import { DisruptionBudget, ReplicaRange } from './capacity';
+import { NodeGroup, TopologySpread, topologySpreadConstraints } from './placement';
+import { ResolvedResources } from './resources';
+
+/**
+ * The non-root user and group the container runs as unless told otherwise:
+ * 65532 is the `nonroot` user of distroless and Chainguard images.
+ */
+export const DEFAULT_RUN_AS_ID = 65532;
+
+/** Default size of the writable `/tmp` emptyDir. */
+export const DEFAULT_TMP_SIZE = Size.mebibytes(64);
+
+/** Security settings of the container. Every default is the strict one; loosen explicitly. */
+export interface SecurityProps {
+  /**
+   * The user id the container runs as. Must not be 0.
+   * @default 65532
+   */
+  readonly runAsUser?: number;
+  /**
+   * The group id the container runs as, also the volumes' fsGroup.
+   * @default 65532
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Whether the root filesystem is read-only. `/tmp` is always writable.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+}
+
+/** Fills in the strict defaults and checks the user ids. */
+export function resolveSecurity(checker: PropChecker, security: SecurityProps | undefined): Required<SecurityProps> {
+  const resolved = {
+    runAsUser: security?.runAsUser ?? DEFAULT_RUN_AS_ID,
+    runAsGroup: security?.runAsGroup ?? DEFAULT_RUN_AS_ID,
+    readOnlyRootFilesystem: security?.readOnlyRootFilesystem ?? true,
+  };
+  checker.check(Number.isInteger(resolved.runAsUser) && resolved.runAsUser > 0, 'security.runAsUser', `(${resolved.runAsUser}) must be a non-root user id, a whole number above 0`, `use ${DEFAULT_RUN_AS_ID} or the image's own non-root user id`);
+  checker.check(Number.isInteger(resolved.runAsGroup) && resolved.runAsGroup >= 0, 'security.runAsGroup', `(${resolved.runAsGroup}) must be a whole number`, `use ${DEFAULT_RUN_AS_ID}`);
+  return resolved;
+}
+
+/** A port of the workload: on the container, and on the Service unless `internal`. */
+export interface WorkloadPort {
+  readonly name: string;
+  readonly port: number;
+  /** `appProtocol` on the Service port (Istio reads it for protocol selection). */
+  readonly appProtocol?: string;
+  /** Declared on the container only (probe ports). */
+  readonly internal?: boolean;
+}
+
+/** Everything a hardened workload is built from, already checked. */
+export interface WorkloadSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selector: Readonly<Record<string, string>>;
+  readonly podAnnotations: Readonly<Record<string, string>>;
+  readonly image: ImageReference & { readonly ref: string };
+  readonly ports: readonly WorkloadPort[];
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { readonly [name: string]: kplus.EnvValue };
+  readonly resources: ResolvedResources;
+  /** Probes cdk8s-plus can express. */
+  readonly probes: { readonly liveness?: kplus.Probe; readonly readiness?: kplus.Probe; readonly startup?: kplus.Probe };
+  /** Probes as core/v1 JSON, for what cdk8s-plus cannot express (gRPC). */
+  readonly jsonProbes?: { readonly livenessProbe?: object; readonly readinessProbe?: object; readonly startupProbe?: object };
+  readonly replicas: ReplicaRange;
+  readonly disruptionBudget?: DisruptionBudget;
+  readonly security: Required<SecurityProps>;
+  readonly serviceAccount?: kplus.IServiceAccount;
+  readonly nodeGroup?: NodeGroup;
+  readonly topologySpread: TopologySpread;
+  readonly tmpSize: Size;
+  readonly serviceType: kplus.ServiceType;
+  readonly headless: boolean;
+  readonly serviceAnnotations?: { readonly [key: string]: string };
+}
+
+/** The objects of a workload. */
+export interface Workload {
+  readonly deployment: kplus.Deployment;
+  readonly service: kplus.Service;
+  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  readonly disruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+}
+
+/**
+ * A Deployment with the secure defaults, its Service, and the optional
+ * autoscaler and disruption budget: the part every construct of this
+ * library that runs pods shares.
+ */
+export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
+  const metadata = { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels } };
+  const { security } = spec;
+  const autoscaled = spec.replicas.targetCpuUtilization !== undefined;
+  const deployment = new kplus.Deployment(scope, 'Deployment', {
+    metadata,
+    select: false,
+    // With an autoscaler the Deployment carries no count (the autoscaler owns it).
+    replicas: autoscaled ? undefined : spec.replicas.min,
+    podMetadata: { labels: { ...spec.labels }, annotations: { ...spec.podAnnotations } },
+    serviceAccount: spec.serviceAccount,
+    automountServiceAccountToken: spec.serviceAccount !== undefined,
+    securityContext: { ensureNonRoot: true, user: security.runAsUser, group: security.runAsGroup, fsGroup: security.runAsGroup },
+    // Ports are declared in `ports`, not `portNumber`: with `portNumber`
+    // cdk8s-plus adds a TCP startup probe of its own.
+    containers: [{
+      name: 'app',
+      image: spec.image.ref,
+      // A pinned image never changes under its tag: pulling again on every
+      // start only adds a registry dependency. Kubernetes' own default.
+      imagePullPolicy: isPinned(spec.image) ? kplus.ImagePullPolicy.IF_NOT_PRESENT : kplus.ImagePullPolicy.ALWAYS,
+      ports: spec.ports.map((p) => ({ number: p.port, name: p.name })),
+      command: spec.command,
+      args: spec.args,
+      envVariables: spec.env,
+      ...spec.probes,
+      resources: spec.resources,
+      securityContext: {
+        ensureNonRoot: true,
+        user: security.runAsUser,
+        group: security.runAsGroup,
+        readOnlyRootFilesystem: security.readOnlyRootFilesystem,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        // cdk8s-plus-27's Capability enum has no ALL; Kubernetes accepts it (core/v1 Capabilities).
+        capabilities: { drop: ['ALL' as kplus.Capability] },
+      },
+    }],
+  });
+  deployment.select(kplus.LabelSelector.of({ labels: { ...spec.selector } }));
+  deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: spec.tmpSize }));
+  if (spec.nodeGroup) {
+    deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(spec.nodeGroup.labelKey, spec.nodeGroup.name)));
+  }
+  addPodSpecPatches(deployment, spec);
+
+  const servicePorts = spec.ports.filter((p) => !p.internal);
+  const service = new kplus.Service(scope, 'Service', {
+    metadata: { ...metadata, annotations: spec.serviceAnnotations ? { ...spec.serviceAnnotations } : undefined },
+    type: spec.serviceType,
+    clusterIP: spec.headless ? 'None' : undefined,
+    ports: servicePorts.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol.TCP })),
+  });
+  for (const [key, value] of Object.entries(spec.selector)) service.selectLabel(key, value);
+  // cdk8s-plus-27's ServicePort has no appProtocol (core/v1 ServicePort.appProtocol, GA since 1.20).
+  servicePorts.forEach((p, i) => {
+    if (p.appProtocol) ApiObject.of(service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol));
+  });
+
+  const autoscaler = autoscaled
+    ? new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
+      metadata,
+      target: deployment,
+      minReplicas: spec.replicas.min,
+      maxReplicas: spec.replicas.max,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(spec.replicas.targetCpuUtilization!))],
+    })
+    : undefined;
+  const budget = spec.disruptionBudget;
+  const disruptionBudget = budget
+    ? new kplus.k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
+      metadata,
+      spec: {
+        selector: { matchLabels: { ...spec.selector } },
+        [budget.kind]: kplus.k8s.IntOrString.fromNumber(budget.count),
+        // Pods that are not ready can always be evicted, so a crash-looping
+        // pod never blocks a node drain (policy/v1, beta and on by default in 1.27).
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    })
+    : undefined;
+  return { deployment, service, autoscaler, disruptionBudget };
+}
+
+/**
+ * Pod spec fields cdk8s-plus-27 cannot express, added as JSON patches on the
+ * Deployment: JSON probes (no `Probe.fromGrpc`), the seccomp profile and
+ * topology spread constraints.
+ *
+ * The patched JSON is passed through the generated `toJson_KubeDeploymentProps`
+ * mapping, which keeps only fields of the Kubernetes 1.27 schema and reads
+ * IntOrString fields from `{ value }` objects: patch values must be in that form.
+ */
+function addPodSpecPatches(deployment: kplus.Deployment, spec: WorkloadSpec): void {
+  const container = '/spec/template/spec/containers/0';
+  // Pod Security Standards "restricted" requires a seccomp profile.
+  const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' })];
+  for (const [field, probe] of Object.entries(spec.jsonProbes ?? {})) {
+    if (probe) patches.push(JsonPatch.add(`${container}/${field}`, probe));
+  }
+  const constraints = topologySpreadConstraints(spec.topologySpread, spec.selector);
+  if (constraints.length > 0) {
+    patches.push(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', constraints));
+  }
+  ApiObject.of(deployment).addJsonPatch(...patches);
+}
