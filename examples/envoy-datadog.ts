@@ -15,19 +15,25 @@ export class EnvoyDatadogChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'expenses', ...props });
 
+    // One tracing value for the proxy and the service behind it, so their
+    // spans join one trace (both write and read Datadog trace headers).
+    const tracing = Tracing.datadog({ env: 'production', samplingPercentage: 100 });
+
     const api = new ObservableService(this, 'expenses-api', {
       image: 'ghcr.io/example-accounting/expenses-api:3.2.0',
       port: 8080,
       partOf: 'expenses',
       throughput: { normalRps: 150, peakRps: 600, rpsPerPod: 100 },
       autoscaling: {},
+      // Unified service tagging (env, service, version) and the agent's ClusterIP Service.
+      tracing,
     });
 
     this.frontEnvoy = new FrontEnvoy(this, 'expenses-front-envoy', {
       partOf: 'expenses',
       routes: [{ prefix: '/', service: api, timeout: Duration.seconds(10) }],
       // Full sampling first; lower it once the proxy's CPU and latency cost is measured.
-      tracing: Tracing.datadog({ samplingPercentage: 100 }),
+      tracing,
       serviceType: kplus.ServiceType.LOAD_BALANCER,
       serviceAnnotations: {
         'service.beta.kubernetes.io/aws-load-balancer-type': 'external',

@@ -3,6 +3,7 @@ import { AccountingGrpcChart } from './accounting-grpc';
 import { AccountingHttpChart } from './accounting-http';
 import { EnvoyDatadogChart } from './envoy-datadog';
 import { EnvoyHealthChart } from './envoy-health';
+import { ObservabilityElasticChart } from './observability-elastic';
 
 /** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
 export function buildExamples(app: App): void {
@@ -10,6 +11,7 @@ export function buildExamples(app: App): void {
   new AccountingGrpcChart(app, 'accounting-grpc');
   new EnvoyDatadogChart(app, 'envoy-datadog');
   new EnvoyHealthChart(app, 'envoy-health');
+  new ObservabilityElasticChart(app, 'observability-elastic');
 }
 
 if (require.main === module) {

@@ -1,5 +1,5 @@
 import {
-  Tracing, accessLog, activeHealthCheck, admin, healthCheckFilter, protoDuration, probeListener, route, tracingCluster, tracingConfig, upstreamCluster,
+  DatadogAgent, Tracing, accessLog, activeHealthCheck, admin, healthCheckFilter, protoDuration, probeListener, route, tracingCluster, tracingConfig, upstreamCluster,
 } from '../lib';
 import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../lib/envoy/front-envoy';
 import { Manifest } from './support/synth';
@@ -59,7 +59,7 @@ describe('tracing', () => {
   });
 
   test('Datadog: the agent Service name and namespace are configurable', () => {
-    const cluster = tracingCluster(Tracing.datadog({ agentService: 'dd-agent', agentNamespace: 'monitoring' })) as Manifest;
+    const cluster = tracingCluster(Tracing.datadog({ agent: DatadogAgent.clusterService({ service: 'dd-agent', namespace: 'monitoring' }) })) as Manifest;
     expect(cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address).toBe('dd-agent.monitoring.svc.cluster.local');
   });
 

@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
-import { FrontEnvoy, validateEnvoyConfig } from '../lib';
+import { FrontEnvoy, OtelCollector, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, charts, only } from './support/synth';
 
@@ -67,4 +67,36 @@ test('article 002: one front Envoy over a ClusterIP HTTP/1.1 upstream and a head
   expect(front.upstreams.map((u) => [u.cluster, u.headless, u.http2])).toEqual([['ledger.accounting', true, true], ['journal-api.accounting', false, false]]);
   expect(front.healthPath).toBe('/_envoy/health');
   expect(front.externalHealthPaths).toEqual({ 'journal-api.accounting.svc.cluster.local': '/journal/healthz' });
+});
+
+test('article 001: apps send OTLP to the collector, which exports to Elastic APM with the token from its Secret', () => {
+  const c = exampleCharts.find((ch) => ch.node.id === 'observability-elastic')!;
+  const collector = c.node.findAll().find((n): n is OtelCollector => n instanceof OtelCollector)!;
+  expect(checkCollectorPipelines(collector.config)).toEqual([]);
+  expect(Object.keys(collector.config.exporters!)).toEqual(['otlp_grpc/elastic']);
+  const manifests = Testing.synth(c) as Manifest[];
+  const apps = manifests.filter((m) => m.kind === 'Deployment' && m.metadata.name !== 'otel-collector');
+  for (const app of apps) {
+    const endpoint = (appContainer(app).env as Manifest[]).find((e) => e.name === 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(endpoint?.value).toBe('http://otel-collector.observability.svc.cluster.local:4317');
+  }
+  const token = (appContainer(manifests.find((m) => m.metadata.name === 'otel-collector' && m.kind === 'Deployment')!).env as Manifest[])[0];
+  expect(token.valueFrom.secretKeyRef).toEqual({ name: 'apm-server-apm-token', key: 'secret-token' });
+});
+
+test('article 000: the service behind the front Envoy carries the Datadog wiring', () => {
+  const manifests = Testing.synth(exampleCharts.find((ch) => ch.node.id === 'envoy-datadog')!) as Manifest[];
+  const api = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'expenses-api')!;
+  expect(api.spec.template.metadata.labels['tags.datadoghq.com/service']).toBe('expenses-api');
+  expect((appContainer(api).env as Manifest[]).map((e) => e.name)).toEqual(expect.arrayContaining(['DD_ENV', 'DD_SERVICE', 'DD_VERSION', 'DD_AGENT_HOST', 'DD_LOGS_INJECTION']));
+});
+
+test('no ConfigMap of any example holds a credential', () => {
+  for (const c of exampleCharts) {
+    for (const configMap of (Testing.synth(c) as Manifest[]).filter((m) => m.kind === 'ConfigMap')) {
+      const data = JSON.stringify(configMap.data);
+      expect(data).not.toMatch(/Bearer (?!\$\{env:)/);
+      expect(data).not.toMatch(/(api[_-]?key|secret[_-]?token|password)["']?\s*[:=]\s*["']?(?!\$\{env:)[A-Za-z0-9]{8,}/i);
+    }
+  }
 });

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
 import { envoyConcurrency } from '../lib/envoy/front-envoy';
+import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';
 
@@ -26,13 +27,7 @@ function build(props: (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps
 
 function frontError(props: (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps>): ConfigurationError {
   const p = product();
-  try {
-    new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.web }], ...props(p) });
-  } catch (e) {
-    if (e instanceof ConfigurationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigurationError');
+  return constructError(() => new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.web }], ...props(p) }));
 }
 
 describe('the bootstrap in the ConfigMap', () => {

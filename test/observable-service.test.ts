@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   ConfigurationError, DisruptionBudget, NodeGroup, ObservableService, ObservableServiceProps, Protocol, SpreadMode, Startup, TopologySpread,
 } from '../lib';
+import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, only, synth, testChart } from './support/synth';
 
@@ -11,16 +12,6 @@ function build(props: Partial<ObservableServiceProps> = {}, namespace?: string) 
   const service = new ObservableService(chart, 'web', { image: 'registry.example.com/team/web:1.2.3', port: 8080, ...props });
   const manifests = synth(chart);
   return { chart, service, manifests, deployment: only(manifests, 'Deployment'), svc: only(manifests, 'Service') };
-}
-
-function constructError(fn: () => unknown): ConfigurationError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigurationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigurationError, nothing was thrown');
 }
 
 function errorFor(props: Partial<ObservableServiceProps>): ConfigurationError {

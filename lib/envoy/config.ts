@@ -366,11 +366,16 @@ export function upstreamCluster(upstream: UpstreamSpec, spec: Pick<BootstrapSpec
 
 /** The cluster traces are sent to: the Datadog agent's Service, or the OTLP collector over HTTP/2. */
 export function tracingCluster(tracing: Tracing): JsonObject {
+  const { collectorHost: host, collectorPort: port } = tracing;
+  if (host === undefined || port === undefined) {
+    // FrontEnvoy rejects such a tracing value with a ConfigurationError first.
+    throw new Error('the front proxy sends traces over the network: the tracing value needs a host and port');
+  }
   if (tracing.provider === TracingProvider.DATADOG) {
-    return dnsCluster(DATADOG_AGENT_CLUSTER, tracing.collectorHost, tracing.collectorPort, 1000);
+    return dnsCluster(DATADOG_AGENT_CLUSTER, host, port, 1000);
   }
   return {
-    ...dnsCluster(OTEL_COLLECTOR_CLUSTER, tracing.collectorHost, tracing.collectorPort, 1000),
+    ...dnsCluster(OTEL_COLLECTOR_CLUSTER, host, port, 1000),
     typed_extension_protocol_options: http2ProtocolOptions(),
   };
 }

@@ -12,7 +12,7 @@ import { ObservableService } from '../service/observable-service';
 import { NodeGroup, TopologySpread } from '../service/placement';
 import { Protocol } from '../service/protocol';
 import { DEFAULT_RESOURCES } from '../service/resources';
-import { Tracing } from '../telemetry/tracing';
+import { Tracing, TracingProvider } from '../telemetry/tracing';
 import {
   ActiveHealthCheckTiming, BootstrapSpec, CircuitBreakerSpec, JsonObject, OutlierDetectionSpec, RouteSpec, UpstreamSpec, bootstrap,
 } from './config';
@@ -285,7 +285,7 @@ export class FrontEnvoy extends Construct {
     checkPorts(checker, { listenerPort, adminPort, probePort });
     const defaultMinHealthy = props.healthCheck?.minHealthyPercent ?? DEFAULT_MIN_HEALTHY_PERCENT;
     checkPercent(checker, 'healthCheck.minHealthyPercent', defaultMinHealthy);
-    if (props.tracing) checkPercent(checker, 'tracing.samplingPercentage', props.tracing.samplingPercentage);
+    if (props.tracing) checkProxyTracing(checker, props.tracing, props.routes);
     this.activeHealthCheck = resolveActiveHealthCheck(checker, props.upstreamHealthCheck);
     const outlierDetection = { ...DEFAULT_OUTLIER_DETECTION, ...props.outlierDetection };
     const circuitBreakers = { ...DEFAULT_CIRCUIT_BREAKERS, ...props.circuitBreakers };
@@ -368,6 +368,34 @@ export class FrontEnvoy extends Construct {
     }
     return problems;
   }
+}
+
+/**
+ * The proxy sends spans over the network, so the Datadog agent must be its
+ * ClusterIP Service (article 000), and the services behind it must read the
+ * trace context the proxy writes, or every trace breaks at the proxy.
+ */
+function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: FrontEnvoyRoute[]): void {
+  checkPercent(checker, 'tracing.samplingPercentage', tracing.samplingPercentage);
+  if (tracing.provider === TracingProvider.DATADOG) {
+    const mode = tracing.datadogAgent?.mode;
+    checker.check(mode === 'cluster-service', 'tracing.agent', `(${mode}) cannot be used by Envoy: its static config cannot read the node IP from the environment, and a ConfigMap cannot take Downward API values`,
+      "give the front proxy Tracing.datadog({ agent: DatadogAgent.clusterService() }); the services may still use the host IP or the socket");
+  } else {
+    checker.check(tracing.collectorHost !== undefined && tracing.collectorHost.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
+  }
+  const written = tracing.proxyPropagation;
+  const seen = new Set<ObservableService>();
+  routes.forEach((r, i) => {
+    const serviceTracing = r.service.tracing;
+    if (!serviceTracing || seen.has(r.service)) return;
+    seen.add(r.service);
+    checker.check(serviceTracing.servicePropagation.includes(written), `routes[${i}].service`,
+      `(${r.service.dnsName}) reads ${serviceTracing.servicePropagation.join(' and ')} trace context, but the front proxy writes ${written} headers: every trace would break at the proxy`,
+      tracing.provider === TracingProvider.DATADOG
+        ? 'trace the service with Tracing.datadog too, or the proxy with Tracing.openTelemetry (Datadog services also read W3C tracecontext)'
+        : 'trace the service with Tracing.openTelemetry or Tracing.datadog (both read W3C tracecontext)');
+  });
 }
 
 /** Worker threads: the CPU limit in whole cores, at least one. */

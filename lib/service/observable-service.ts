@@ -11,6 +11,8 @@ import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from './placem
 import { Protocol } from './protocol';
 import { ResolvedResources, resolveResources } from './resources';
 import { DEFAULT_TMP_SIZE, SecurityProps, WorkloadPort, buildWorkload, resolveSecurity } from './workload';
+import { Tracing } from '../telemetry/tracing';
+import { TelemetryWiring, telemetryWiring } from '../telemetry/wiring';
 
 /** Pod annotations publishing the health contract for tools outside the cluster config. */
 export const ANNOTATION_HEALTH_LIVE = `${ANNOTATION_PREFIX}/health-live`;
@@ -80,6 +82,12 @@ export interface ObservableServiceProps {
    * @default - none
    */
   readonly env?: { readonly [name: string]: kplus.EnvValue };
+  /**
+   * Distributed tracing: Datadog (unified service tagging, agent address,
+   * trace-log correlation) or OpenTelemetry (the SDK's environment).
+   * @default - no tracing wiring
+   */
+  readonly tracing?: Tracing;
   /**
    * Entrypoint.
    * @default - the image's ENTRYPOINT
@@ -186,6 +194,10 @@ export class ObservableService extends Construct {
   public readonly selector: Readonly<Record<string, string>>;
   /** The recommended labels on every object. */
   public readonly labels: Readonly<Record<string, string>>;
+  /** The tracing the service is wired for, if any. */
+  public readonly tracing?: Tracing;
+  /** The version label value. */
+  public readonly version: string;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
@@ -208,7 +220,7 @@ export class ObservableService extends Construct {
     this.port = props.port;
     this.protocol = props.protocol ?? Protocol.HTTP;
 
-    const version = props.version ?? this.image.tag ?? this.image.digest?.split(':')[1]?.slice(0, 12) ?? 'latest';
+    const version = this.version = props.version ?? this.image.tag ?? this.image.digest?.split(':')[1]?.slice(0, 12) ?? 'latest';
     const versionError = labelValueError(version);
     checker.check(versionError === undefined, props.version === undefined ? 'version (from the image tag)' : 'version', versionError ?? '', "give 'version' as a label value such as '1.4.2'");
     const partOf = props.partOf ?? chart.node.id;
@@ -232,6 +244,9 @@ export class ObservableService extends Construct {
       const componentError = labelValueError(props.component);
       checker.check(componentError === undefined && props.component.length > 0, 'component', componentError ?? 'is empty', 'give the role as a label value, such as front-proxy');
     }
+    this.tracing = props.tracing;
+    const telemetry = props.tracing ? telemetryWiring(checker, props.tracing, { name: this.name, version }) : undefined;
+    const env = mergeEnv(checker, telemetry, props.env);
     checker.throwIfAny();
 
     this.selector = selectorLabels(this.name);
@@ -254,7 +269,9 @@ export class ObservableService extends Construct {
       ports,
       command: props.command,
       args: props.args,
-      env: props.env,
+      env,
+      podLabels: telemetry?.podLabels,
+      hostPaths: telemetry?.hostPaths,
       resources: this.resources,
       probes: this.protocol === Protocol.HTTP ? httpProbes(health) : {},
       jsonProbes: this.protocol === Protocol.GRPC
@@ -285,4 +302,15 @@ export class ObservableService extends Construct {
   public get headless(): boolean {
     return this.protocol.headless;
   }
+}
+
+/** Tracing variables first (in their order), then the user's; a user variable may not replace one of tracing's. */
+function mergeEnv(checker: PropChecker, telemetry: TelemetryWiring | undefined, user: ObservableServiceProps['env']): Array<readonly [string, kplus.EnvValue]> {
+  const merged: Array<readonly [string, kplus.EnvValue]> = [...(telemetry?.env ?? [])];
+  const taken = new Set(merged.map(([name]) => name));
+  for (const [name, value] of Object.entries(user ?? {})) {
+    checker.check(!taken.has(name), `env.${name}`, 'is set by the tracing wiring', `remove it from 'env', or change the 'tracing' value instead`);
+    merged.push([name, value]);
+  }
+  return merged;
 }

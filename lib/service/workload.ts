@@ -68,7 +68,12 @@ export interface WorkloadSpec {
   readonly ports: readonly WorkloadPort[];
   readonly command?: string[];
   readonly args?: string[];
-  readonly env?: { readonly [name: string]: kplus.EnvValue };
+  /** Environment variables, in order. */
+  readonly env?: ReadonlyArray<readonly [string, kplus.EnvValue]>;
+  /** Labels of the Deployment and its pods only (not of the Service and the others). */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Host directories mounted read-only. */
+  readonly hostPaths?: ReadonlyArray<{ readonly name: string; readonly hostPath: string; readonly mountPath: string }>;
   readonly resources: ResolvedResources;
   /** Probes cdk8s-plus can express. */
   readonly probes: { readonly liveness?: kplus.Probe; readonly readiness?: kplus.Probe; readonly startup?: kplus.Probe };
@@ -101,14 +106,15 @@ export interface Workload {
  */
 export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
   const metadata = { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels } };
+  const podLabels = { ...spec.labels, ...spec.podLabels };
   const { security } = spec;
   const autoscaled = spec.replicas.targetCpuUtilization !== undefined;
   const deployment = new kplus.Deployment(scope, 'Deployment', {
-    metadata,
+    metadata: { ...metadata, labels: podLabels },
     select: false,
     // With an autoscaler the Deployment carries no count (the autoscaler owns it).
     replicas: autoscaled ? undefined : spec.replicas.min,
-    podMetadata: { labels: { ...spec.labels }, annotations: { ...spec.podAnnotations } },
+    podMetadata: { labels: podLabels, annotations: { ...spec.podAnnotations } },
     serviceAccount: spec.serviceAccount,
     automountServiceAccountToken: spec.serviceAccount !== undefined,
     securityContext: { ensureNonRoot: true, user: security.runAsUser, group: security.runAsGroup, fsGroup: security.runAsGroup },
@@ -123,7 +129,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
       ports: spec.ports.map((p) => ({ number: p.port, name: p.name })),
       command: spec.command,
       args: spec.args,
-      envVariables: spec.env,
+      envVariables: spec.env ? Object.fromEntries(spec.env) : undefined,
       ...spec.probes,
       resources: spec.resources,
       securityContext: {
@@ -140,6 +146,10 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
   });
   deployment.select(kplus.LabelSelector.of({ labels: { ...spec.selector } }));
   deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: spec.tmpSize }));
+  for (const mount of spec.hostPaths ?? []) {
+    const volume = kplus.Volume.fromHostPath(scope, `HostPath-${mount.name}`, mount.name, { path: mount.hostPath, type: kplus.HostPathVolumeType.DIRECTORY });
+    deployment.containers[0].mount(mount.mountPath, volume, { readOnly: true });
+  }
   if (spec.nodeGroup) {
     deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is(spec.nodeGroup.labelKey, spec.nodeGroup.name)));
   }

@@ -1,1 +1,3 @@
 export * from './tracing';
+export * from './wiring';
+export * from './otel-collector';

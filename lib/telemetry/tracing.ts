@@ -10,6 +10,8 @@ export const DATADOG_APM_PORT = 8126;
 export const DEFAULT_DATADOG_AGENT_SERVICE = 'datadog';
 /** The namespace the Datadog agent is installed in by convention. */
 export const DEFAULT_DATADOG_AGENT_NAMESPACE = 'datadog';
+/** The agent's APM Unix socket, as the Datadog Helm chart and Operator mount it on the node. */
+export const DEFAULT_DATADOG_APM_SOCKET = '/var/run/datadog/apm.socket';
 /** OTLP over gRPC. */
 export const OTLP_GRPC_PORT = 4317;
 
@@ -19,39 +21,104 @@ export enum TracingProvider {
   OPENTELEMETRY = 'opentelemetry',
 }
 
+/** A trace context format carried in request headers. */
+export enum PropagationStyle {
+  /** `x-datadog-trace-id`, `x-datadog-parent-id`, … */
+  DATADOG = 'datadog',
+  /** W3C Trace Context: `traceparent`, `tracestate`. */
+  TRACECONTEXT = 'tracecontext',
+  /** W3C Baggage. */
+  BAGGAGE = 'baggage',
+}
+
+/** How workloads reach the Datadog agent's trace intake. */
+export class DatadogAgent {
+  /**
+   * Through the agent's ClusterIP Service (the default). The only mode the
+   * front proxy can use: Envoy's static config cannot read the node's IP
+   * from an environment variable, and a ConfigMap cannot take Downward API
+   * values (article 000).
+   */
+  public static clusterService(options: { readonly service?: string; readonly namespace?: string; readonly port?: number } = {}): DatadogAgent {
+    const service = options.service ?? DEFAULT_DATADOG_AGENT_SERVICE;
+    const namespace = options.namespace ?? DEFAULT_DATADOG_AGENT_NAMESPACE;
+    return new DatadogAgent('cluster-service', `${service}.${namespace}.svc.cluster.local`, options.port ?? DATADOG_APM_PORT, undefined);
+  }
+
+  /**
+   * Through the node's IP (`status.hostIP` from the Downward API). Traces stay
+   * on the node, but the agent's DaemonSet must expose 8126 with a hostPort
+   * (`datadog.apm.portEnabled` in the Helm chart).
+   */
+  public static hostIp(port: number = DATADOG_APM_PORT): DatadogAgent {
+    return new DatadogAgent('host-ip', undefined, port, undefined);
+  }
+
+  /**
+   * Through the agent's Unix socket, mounted read-only from the node
+   * (`hostPath`). No network hop and no hostPort, but the pod then uses a
+   * hostPath volume, which the Pod Security Standards "restricted" profile forbids.
+   */
+  public static unixSocket(path: string = DEFAULT_DATADOG_APM_SOCKET): DatadogAgent {
+    return new DatadogAgent('unix-socket', undefined, undefined, path);
+  }
+
+  private constructor(
+    /** Which way the agent is reached. */
+    public readonly mode: 'cluster-service' | 'host-ip' | 'unix-socket',
+    /** The Service's DNS name, in cluster-service mode. */
+    public readonly host: string | undefined,
+    /** The APM port, in cluster-service and host-ip modes. */
+    public readonly port: number | undefined,
+    /** The socket path, in unix-socket mode. */
+    public readonly socketPath: string | undefined,
+  ) {}
+}
+
 /** Options of {@link Tracing.datadog}. */
 export interface DatadogTracingOptions {
   /**
-   * The agent's ClusterIP Service. Envoy's static config cannot read the
-   * node's IP from an environment variable, and a ConfigMap cannot take
-   * Downward API values, so the front proxy reaches the agent through its Service.
-   * @default 'datadog'
+   * How workloads reach the agent.
+   * @default DatadogAgent.clusterService()
    */
-  readonly agentService?: string;
+  readonly agent?: DatadogAgent;
   /**
-   * The agent's namespace.
-   * @default 'datadog'
+   * The environment (`DD_ENV`, `tags.datadoghq.com/env`) for unified service
+   * tagging. Required for services; the front proxy does not use it.
+   * @default - none
    */
-  readonly agentNamespace?: string;
-  /**
-   * The agent's APM port.
-   * @default 8126
-   */
-  readonly apmPort?: number;
+  readonly env?: string;
   /**
    * Share of requests traced, 0 to 100. Envoy's own default is 100; lower it
-   * when tracing's cost on the proxy has been measured to matter.
+   * when tracing's cost has been measured to matter.
    * @default 100
    */
   readonly samplingPercentage?: number;
+  /**
+   * Let the Datadog admission controller inject the agent address and the
+   * unified service tags: the pods get `admission.datadoghq.com/enabled: "true"`
+   * and the library does not write the variables the controller injects.
+   * @default false
+   */
+  readonly admissionController?: boolean;
+}
+
+/** Something that receives OTLP over gRPC, such as an {@link OtelCollector}. */
+export interface IOtlpGrpcEndpoint {
+  /** Host name of the OTLP/gRPC receiver. */
+  readonly otlpGrpcHost: string;
+  /** Its port. */
+  readonly otlpGrpcPort: number;
 }
 
 /** Options of {@link Tracing.openTelemetry}. */
 export interface OpenTelemetryTracingOptions {
-  /** Host of an OTLP/gRPC endpoint, usually a Collector's in-cluster DNS name. */
-  readonly host: string;
+  /** The collector to send to. Give `collector` or `host`. */
+  readonly collector?: IOtlpGrpcEndpoint;
+  /** Host of an OTLP/gRPC endpoint. */
+  readonly host?: string;
   /**
-   * Its port.
+   * Port of `host`.
    * @default 4317
    */
   readonly port?: number;
@@ -60,39 +127,59 @@ export interface OpenTelemetryTracingOptions {
    * @default 100
    */
   readonly samplingPercentage?: number;
+  /**
+   * The environment, as the `deployment.environment.name` resource attribute.
+   * @default - none
+   */
+  readonly env?: string;
 }
 
 /** Where and how traces are sent. */
 export class Tracing {
-  /** To the Datadog agent through its ClusterIP Service (article 000's conclusion). */
+  /** To the Datadog agent, through its ClusterIP Service unless another mode is chosen. */
   public static datadog(options: DatadogTracingOptions = {}): Tracing {
-    const service = options.agentService ?? DEFAULT_DATADOG_AGENT_SERVICE;
-    const namespace = options.agentNamespace ?? DEFAULT_DATADOG_AGENT_NAMESPACE;
-    return new Tracing(TracingProvider.DATADOG, `${service}.${namespace}.svc.cluster.local`, options.apmPort ?? DATADOG_APM_PORT, options.samplingPercentage ?? 100);
+    const agent = options.agent ?? DatadogAgent.clusterService();
+    return new Tracing(TracingProvider.DATADOG, options.samplingPercentage ?? 100, options.env, agent.host, agent.port, agent, options.admissionController ?? false);
   }
 
   /** To an OTLP/gRPC endpoint (an OpenTelemetry Collector). */
   public static openTelemetry(options: OpenTelemetryTracingOptions): Tracing {
-    return new Tracing(TracingProvider.OPENTELEMETRY, options.host, options.port ?? OTLP_GRPC_PORT, options.samplingPercentage ?? 100);
+    const host = options.collector?.otlpGrpcHost ?? options.host;
+    const port = options.collector?.otlpGrpcPort ?? options.port ?? OTLP_GRPC_PORT;
+    return new Tracing(TracingProvider.OPENTELEMETRY, options.samplingPercentage ?? 100, options.env, host, port, undefined, false);
   }
 
   private constructor(
     /** The backend. */
     public readonly provider: TracingProvider,
-    /** Host traces are sent to. */
-    public readonly collectorHost: string,
-    /** Port traces are sent to. */
-    public readonly collectorPort: number,
     /** Share of requests traced, 0 to 100. */
     public readonly samplingPercentage: number,
+    /** The environment tag, if given. */
+    public readonly env: string | undefined,
+    /** Host traces are sent to over the network, if the mode has one. */
+    public readonly collectorHost: string | undefined,
+    /** Port traces are sent to over the network, if the mode has one. */
+    public readonly collectorPort: number | undefined,
+    /** How the Datadog agent is reached (Datadog only). */
+    public readonly datadogAgent: DatadogAgent | undefined,
+    /** Whether the Datadog admission controller injects the wiring (Datadog only). */
+    public readonly admissionController: boolean,
   ) {}
 
   /**
-   * Trace context headers this provider propagates: Datadog's own headers, or
-   * W3C Trace Context for OpenTelemetry. Services must propagate the same.
+   * Trace context a service traced this way reads and writes: Datadog
+   * services are set to both Datadog headers and W3C Trace Context;
+   * OpenTelemetry services to W3C Trace Context and Baggage.
    */
-  public get propagation(): 'datadog' | 'tracecontext' {
-    return this.provider === TracingProvider.DATADOG ? 'datadog' : 'tracecontext';
+  public get servicePropagation(): readonly PropagationStyle[] {
+    return this.provider === TracingProvider.DATADOG
+      ? [PropagationStyle.DATADOG, PropagationStyle.TRACECONTEXT]
+      : [PropagationStyle.TRACECONTEXT, PropagationStyle.BAGGAGE];
+  }
+
+  /** Trace context the front proxy writes towards its upstreams with this tracing. */
+  public get proxyPropagation(): PropagationStyle {
+    return this.provider === TracingProvider.DATADOG ? PropagationStyle.DATADOG : PropagationStyle.TRACECONTEXT;
   }
 
   /** The request header that carries the trace id, for access logs. */

@@ -1,0 +1,45 @@
+import { Chart, ChartProps } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { ObservableService, OtelCollector, OtelExporter, Protocol, Tracing } from '../lib';
+
+/**
+ * Article 001: applications send traces, metrics and logs with the
+ * OpenTelemetry SDK to a Collector gateway, which adds Kubernetes metadata
+ * and exports to Elastic APM Server over OTLP. The APM secret token stays in
+ * the Secret ECK created; the collector reads it into an environment variable.
+ */
+export class ObservabilityElasticChart extends Chart {
+  public readonly collector: OtelCollector;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'accounting', ...props });
+
+    // Created by ECK for an ApmServer named "apm-server" in elastic-system.
+    const apmToken = kplus.Secret.fromSecretName(this, 'ApmToken', 'apm-server-apm-token');
+    this.collector = new OtelCollector(this, 'otel-collector', {
+      namespace: 'observability',
+      exporters: [OtelExporter.elasticApm({
+        host: 'apm-server-apm-http.elastic-system.svc',
+        secretToken: { secret: apmToken, key: 'secret-token' },
+      })],
+    });
+
+    const tracing = Tracing.openTelemetry({ collector: this.collector, samplingPercentage: 25, env: 'production' });
+    new ObservableService(this, 'invoice-api', {
+      image: 'ghcr.io/example-accounting/invoice-api:4.1.0',
+      port: 8080,
+      partOf: 'accounting',
+      replicas: 3,
+      tracing,
+    });
+    new ObservableService(this, 'tax-calculator', {
+      image: 'ghcr.io/example-accounting/tax-calculator:1.3.2',
+      port: 9090,
+      protocol: Protocol.GRPC,
+      partOf: 'accounting',
+      replicas: 2,
+      tracing,
+    });
+  }
+}

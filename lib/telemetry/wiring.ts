@@ -1,0 +1,129 @@
+/**
+ * The environment, labels and volumes that connect a workload to its tracing
+ * backend: Datadog unified service tagging, or the OpenTelemetry SDK's
+ * environment. Pure data; `ObservableService` applies it.
+ */
+import { EnvFieldPaths, EnvValue } from 'cdk8s-plus-27';
+import { PropChecker } from '../common/errors';
+import { labelValueError } from '../common/names';
+import { DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
+
+/** Unified service tagging labels (docs.datadoghq.com/getting_started/tagging/unified_service_tagging). */
+export const DD_LABEL_ENV = 'tags.datadoghq.com/env';
+export const DD_LABEL_SERVICE = 'tags.datadoghq.com/service';
+export const DD_LABEL_VERSION = 'tags.datadoghq.com/version';
+/** Opt-in label of the Datadog admission controller. */
+export const DD_ADMISSION_LABEL = 'admission.datadoghq.com/enabled';
+
+/** A host directory mounted read-only into the container. */
+export interface HostPathMount {
+  readonly name: string;
+  readonly hostPath: string;
+  readonly mountPath: string;
+}
+
+/** What a workload needs for its tracing. */
+export interface TelemetryWiring {
+  /** Environment variables, in order: a `$(VAR)` reference only expands variables defined before it. */
+  readonly env: ReadonlyArray<readonly [string, EnvValue]>;
+  /** Labels for the Deployment and its pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** Host directories to mount. */
+  readonly hostPaths: readonly HostPathMount[];
+}
+
+/** The workload being wired. */
+export interface WiredWorkload {
+  readonly name: string;
+  readonly version: string;
+}
+
+/** Checks a tracing value as a service uses it, and returns its wiring. */
+export function telemetryWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
+  checkSampling(checker, tracing);
+  return tracing.provider === TracingProvider.DATADOG ? datadogWiring(checker, tracing, workload) : openTelemetryWiring(checker, tracing, workload);
+}
+
+/** Checks the sampling percentage of a tracing value. */
+export function checkSampling(checker: PropChecker, tracing: Tracing): void {
+  const p = tracing.samplingPercentage;
+  checker.check(Number.isFinite(p) && p >= 0 && p <= 100, 'tracing.samplingPercentage', `(${p}) must be a percentage from 0 to 100`, 'give a share such as 100 (everything) or 10');
+}
+
+/** A sampling percentage as the 0-to-1 ratio the SDKs take, without float noise. */
+function ratio(percentage: number): string {
+  return String(Number((percentage / 100).toFixed(6)));
+}
+
+function datadogWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
+  const env = tracing.env;
+  if (checker.check(env !== undefined && env.length > 0, 'tracing.env', 'is required for a service traced with Datadog (unified service tagging)',
+    "give Tracing.datadog({ env: 'production' }) so traces, logs and metrics share env, service and version")) {
+    const error = labelValueError(env!);
+    checker.check(error === undefined, 'tracing.env', error ?? '', 'use a label value such as production');
+  }
+  const podLabels: Record<string, string> = {
+    [DD_LABEL_ENV]: env ?? '',
+    [DD_LABEL_SERVICE]: workload.name,
+    [DD_LABEL_VERSION]: workload.version,
+  };
+  const vars: Array<readonly [string, EnvValue]> = [];
+  const hostPaths: HostPathMount[] = [];
+  if (tracing.admissionController) {
+    // The admission controller injects DD_ENV/DD_SERVICE/DD_VERSION from the
+    // labels above and the agent address; only the opt-in label is ours to write.
+    podLabels[DD_ADMISSION_LABEL] = 'true';
+  } else {
+    const fromLabel = (label: string) => EnvValue.fromFieldRef(EnvFieldPaths.POD_LABEL, { key: label });
+    vars.push(['DD_ENV', fromLabel(DD_LABEL_ENV)], ['DD_SERVICE', fromLabel(DD_LABEL_SERVICE)], ['DD_VERSION', fromLabel(DD_LABEL_VERSION)]);
+    const agent = tracing.datadogAgent as DatadogAgent;
+    if (agent.mode === 'unix-socket') {
+      const socket = agent.socketPath as string;
+      checker.check(socket.startsWith('/') && socket.lastIndexOf('/') > 0, 'tracing.agent', `socket path ("${socket}") must be an absolute path inside a directory`, `use ${'/var/run/datadog/apm.socket'}`);
+      const dir = socket.slice(0, socket.lastIndexOf('/'));
+      hostPaths.push({ name: 'datadog-apm-socket', hostPath: dir, mountPath: dir });
+      vars.push(['DD_TRACE_AGENT_URL', EnvValue.fromValue(`unix://${socket}`)]);
+    } else {
+      const host = agent.mode === 'host-ip' ? EnvValue.fromFieldRef(EnvFieldPaths.NODE_IP) : EnvValue.fromValue(agent.host as string);
+      vars.push(['DD_AGENT_HOST', host], ['DD_TRACE_AGENT_PORT', EnvValue.fromValue(String(agent.port))]);
+    }
+  }
+  vars.push(
+    // Trace and span ids in the logs, so the backend links logs to traces.
+    ['DD_LOGS_INJECTION', EnvValue.fromValue('true')],
+    // DD_TRACE_SAMPLE_RATE is deprecated; sampling rules replace it.
+    ['DD_TRACE_SAMPLING_RULES', EnvValue.fromValue(JSON.stringify([{ sample_rate: Number(ratio(tracing.samplingPercentage)) }]))],
+    ['DD_TRACE_PROPAGATION_STYLE', EnvValue.fromValue(tracing.servicePropagation.join(','))],
+  );
+  return { env: vars, podLabels, hostPaths };
+}
+
+function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
+  const host = tracing.collectorHost;
+  checker.check(host !== undefined && host.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
+  const downward: Array<readonly [string, EnvFieldPaths, string]> = [
+    ['K8S_POD_NAME', EnvFieldPaths.POD_NAME, 'k8s.pod.name'],
+    ['K8S_NAMESPACE_NAME', EnvFieldPaths.POD_NAMESPACE, 'k8s.namespace.name'],
+    ['K8S_NODE_NAME', EnvFieldPaths.NODE_NAME, 'k8s.node.name'],
+    ['K8S_POD_UID', EnvFieldPaths.POD_UID, 'k8s.pod.uid'],
+  ];
+  const attributes = [...downward.map(([name, , attribute]) => `${attribute}=$(${name})`), `service.version=${workload.version}`];
+  if (tracing.env) attributes.push(`deployment.environment.name=${tracing.env}`);
+  const propagators = tracing.servicePropagation.filter((p) => p !== PropagationStyle.DATADOG);
+  return {
+    env: [
+      // Defined first: Kubernetes expands $(VAR) only for variables defined earlier in the list.
+      ...downward.map(([name, path]) => [name, EnvValue.fromFieldRef(path)] as const),
+      ['OTEL_SERVICE_NAME', EnvValue.fromValue(workload.name)],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', EnvValue.fromValue(`http://${host}:${tracing.collectorPort}`)],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', EnvValue.fromValue('grpc')],
+      // Follow the caller's decision (the front proxy's), sample new traces at the ratio.
+      ['OTEL_TRACES_SAMPLER', EnvValue.fromValue('parentbased_traceidratio')],
+      ['OTEL_TRACES_SAMPLER_ARG', EnvValue.fromValue(ratio(tracing.samplingPercentage))],
+      ['OTEL_PROPAGATORS', EnvValue.fromValue(propagators.join(','))],
+      ['OTEL_RESOURCE_ATTRIBUTES', EnvValue.fromValue(attributes.join(','))],
+    ],
+    podLabels: {},
+    hostPaths: [],
+  };
+}
