@@ -3,6 +3,7 @@ import { AccountingGrpcChart } from './accounting-grpc';
 import { AccountingHttpChart } from './accounting-http';
 import { EnvoyDatadogChart } from './envoy-datadog';
 import { EnvoyHealthChart } from './envoy-health';
+import { IstioMeshChart } from './istio-mesh';
 import { ObservabilityElasticChart } from './observability-elastic';
 
 /** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
@@ -12,6 +13,7 @@ export function buildExamples(app: App): void {
   new EnvoyDatadogChart(app, 'envoy-datadog');
   new EnvoyHealthChart(app, 'envoy-health');
   new ObservabilityElasticChart(app, 'observability-elastic');
+  new IstioMeshChart(app, 'istio-mesh');
 }
 
 if (require.main === module) {

@@ -2,3 +2,4 @@ export * from './common';
 export * from './service';
 export * from './telemetry';
 export * from './envoy';
+export * from './istio';

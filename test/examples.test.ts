@@ -1,6 +1,7 @@
 import { App, Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
 import { FrontEnvoy, OtelCollector, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
+import { istioSchemaErrors } from './support/istio-schema';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, charts, only } from './support/synth';
 
@@ -19,8 +20,11 @@ test('there are example charts', () => {
 describe.each(exampleCharts.map((c) => [c.node.id, c] as const))('example %s', (_id, chart) => {
   const manifests = Testing.synth(chart) as Manifest[];
 
-  test('every document passes the Kubernetes API schema with no unknown fields', () => {
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+  test('every document passes the Kubernetes API schema (Istio resources the Istio CRD schemas), with no unknown fields', () => {
+    const istio = manifests.filter((m) => m.apiVersion.includes('istio.io/'));
+    const kubernetes = manifests.filter((m) => !istio.includes(m));
+    expect(kubernetes.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    if (istio.length > 0) expect(istioSchemaErrors(istio)).toEqual([]);
   });
 
   test('matches the snapshot', () => {
@@ -99,4 +103,19 @@ test('no ConfigMap of any example holds a credential', () => {
       expect(data).not.toMatch(/(api[_-]?key|secret[_-]?token|password)["']?\s*[:=]\s*["']?(?!\$\{env:)[A-Za-z0-9]{8,}/i);
     }
   }
+});
+
+test('article 003: the injected workloads carry the label and the four sizing annotations; the four mesh resources are emitted', () => {
+  const manifests = Testing.synth(exampleCharts.find((ch) => ch.node.id === 'istio-mesh')!) as Manifest[];
+  const deployments = manifests.filter((m) => m.kind === 'Deployment');
+  expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['checkout-api', 'ledger']);
+  for (const d of deployments) {
+    expect(d.spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('true');
+    expect(Object.keys(d.spec.template.metadata.annotations)).toEqual(expect.arrayContaining([
+      'sidecar.istio.io/proxyCPU', 'sidecar.istio.io/proxyCPULimit', 'sidecar.istio.io/proxyMemory', 'sidecar.istio.io/proxyMemoryLimit',
+    ]));
+    expect(d.spec.template.metadata.annotations['sidecar.istio.io/inject']).toBeUndefined();
+  }
+  expect(manifests.filter((m) => m.apiVersion.includes('istio.io/')).map((m) => m.kind).sort())
+    .toEqual(['DestinationRule', 'DestinationRule', 'PeerAuthentication', 'Sidecar', 'Sidecar', 'Telemetry']);
 });

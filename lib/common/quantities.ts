@@ -11,3 +11,12 @@ export function cpuMillis(cpu: Cpu): number {
 export function sizeBytes(size: Size): number {
   return size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) * 1024;
 }
+
+/**
+ * Worker threads for an Envoy (front proxy or sidecar) with this CPU limit:
+ * whole cores, at least one. Envoy otherwise starts one worker per CPU of
+ * the node, not of the container.
+ */
+export function proxyConcurrency(cpuLimitMillis: number): number {
+  return Math.max(1, Math.ceil(cpuLimitMillis / 1000));
+}

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
 import { ANNOTATION_PREFIX } from '../common/labels';
-import { cpuMillis } from '../common/quantities';
+import { cpuMillis, proxyConcurrency } from '../common/quantities';
 import { AutoscalingProps } from '../service/capacity';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
@@ -400,7 +400,7 @@ function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: Front
 
 /** Worker threads: the CPU limit in whole cores, at least one. */
 export function envoyConcurrency(resources: kplus.ContainerResources | undefined): number {
-  return Math.max(1, Math.ceil(cpuMillis(resources?.cpu?.limit ?? DEFAULT_RESOURCES.cpu.limit) / 1000));
+  return proxyConcurrency(cpuMillis(resources?.cpu?.limit ?? DEFAULT_RESOURCES.cpu.limit));
 }
 
 function joinPath(prefix: string, path: string): string {

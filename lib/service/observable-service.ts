@@ -13,6 +13,7 @@ import { ResolvedResources, resolveResources } from './resources';
 import { DEFAULT_TMP_SIZE, SecurityProps, WorkloadPort, buildWorkload, resolveSecurity } from './workload';
 import { Tracing } from '../telemetry/tracing';
 import { TelemetryWiring, telemetryWiring } from '../telemetry/wiring';
+import { ISTIO_RESERVED_PORTS, MeshProps, MeshSidecar, resolveMeshSidecar } from '../istio/sidecar';
 
 /** Pod annotations publishing the health contract for tools outside the cluster config. */
 export const ANNOTATION_HEALTH_LIVE = `${ANNOTATION_PREFIX}/health-live`;
@@ -88,6 +89,11 @@ export interface ObservableServiceProps {
    * @default - no tracing wiring
    */
   readonly tracing?: Tracing;
+  /**
+   * Istio sidecar injection, sized from the pod's throughput.
+   * @default - no sidecar
+   */
+  readonly mesh?: MeshProps;
   /**
    * Entrypoint.
    * @default - the image's ENTRYPOINT
@@ -198,6 +204,8 @@ export class ObservableService extends Construct {
   public readonly tracing?: Tracing;
   /** The version label value. */
   public readonly version: string;
+  /** The Istio sidecar, when `mesh` is given. */
+  public readonly mesh?: MeshSidecar;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
@@ -247,6 +255,14 @@ export class ObservableService extends Construct {
     this.tracing = props.tracing;
     const telemetry = props.tracing ? telemetryWiring(checker, props.tracing, { name: this.name, version }) : undefined;
     const env = mergeEnv(checker, telemetry, props.env);
+    if (props.mesh) {
+      this.mesh = resolveMeshSidecar(checker, props.mesh, this.capacity?.rpsPerPod);
+      const ports: Array<readonly [string, number]> = [['port', this.port]];
+      if (this.health.port !== this.port) ports.push(['health.port', this.health.port]);
+      for (const [prop, port] of ports) {
+        checker.check(!ISTIO_RESERVED_PORTS.includes(port), prop, `(${port}) is a port the Istio sidecar uses`, 'choose a port outside 15000-15090, such as 8080');
+      }
+    }
     checker.throwIfAny();
 
     this.selector = selectorLabels(this.name);
@@ -264,13 +280,14 @@ export class ObservableService extends Construct {
         [ANNOTATION_HEALTH_LIVE]: health.live,
         [ANNOTATION_HEALTH_READY]: health.ready,
         [ANNOTATION_HEALTH_HEALTHZ]: health.healthz,
+        ...this.mesh?.annotations,
       },
       image: this.image,
       ports,
       command: props.command,
       args: props.args,
       env,
-      podLabels: telemetry?.podLabels,
+      podLabels: { ...telemetry?.podLabels, ...this.mesh?.labels },
       hostPaths: telemetry?.hostPaths,
       resources: this.resources,
       probes: this.protocol === Protocol.HTTP ? httpProbes(health) : {},

@@ -1,0 +1,4 @@
+export * from './sizing';
+export * from './sidecar';
+export * from './resources';
+export * from './control-plane';

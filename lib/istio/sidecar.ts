@@ -1,0 +1,85 @@
+/**
+ * The Istio sidecar of an `ObservableService`: injection, resources sized
+ * from traffic, proxy config, and the probe and metrics settings, all as pod
+ * labels and annotations read by Istio's injector.
+ */
+import { stringify } from 'yaml';
+import { PropChecker } from '../common/errors';
+import { proxyConcurrency } from '../common/quantities';
+import { SidecarResources, SidecarSizing, cpuQuantity, memoryQuantity, sizeSidecar } from './sizing';
+
+/** The injection label (the `sidecar.istio.io/inject` annotation is deprecated). */
+export const ISTIO_INJECT_LABEL = 'sidecar.istio.io/inject';
+export const ANNOTATION_PROXY_CPU = 'sidecar.istio.io/proxyCPU';
+export const ANNOTATION_PROXY_CPU_LIMIT = 'sidecar.istio.io/proxyCPULimit';
+export const ANNOTATION_PROXY_MEMORY = 'sidecar.istio.io/proxyMemory';
+export const ANNOTATION_PROXY_MEMORY_LIMIT = 'sidecar.istio.io/proxyMemoryLimit';
+export const ANNOTATION_PROXY_CONFIG = 'proxy.istio.io/config';
+export const ANNOTATION_REWRITE_PROBES = 'sidecar.istio.io/rewriteAppHTTPProbers';
+export const ANNOTATION_MERGE_METRICS = 'prometheus.istio.io/merge-metrics';
+
+/** Ports the sidecar and its agent listen on (istio.io/latest/docs/ops/deployment/application-requirements). */
+export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
+
+/** The service mesh options of an `ObservableService`. */
+export interface MeshProps {
+  /**
+   * How the sidecar is sized.
+   * @default SidecarSizing.fromModel(ISTIO_1_24_MODEL) - from the pod's throughput, headroom 1.5
+   */
+  readonly sizing?: SidecarSizing;
+  /**
+   * Envoy worker threads of the sidecar.
+   * @default - the sidecar's CPU limit in whole cores
+   */
+  readonly concurrency?: number;
+  /**
+   * Start the application only once the proxy is ready, for applications that
+   * call out at start-up (to fetch config, open a database connection through the mesh).
+   * @default false
+   */
+  readonly holdApplicationUntilProxyStarts?: boolean;
+  /**
+   * Let Istio merge the application's Prometheus metrics with the proxy's
+   * (it then rewrites the pod's `prometheus.io/*` annotations).
+   * @default false - the pod's own scrape annotations are left alone
+   */
+  readonly mergeMetrics?: boolean;
+}
+
+/** The resolved sidecar of a service. */
+export interface MeshSidecar {
+  readonly resources: SidecarResources;
+  readonly concurrency: number;
+  readonly holdApplicationUntilProxyStarts: boolean;
+  /** Pod labels. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod annotations. */
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+/** Checks the mesh props and computes the sidecar's labels and annotations. */
+export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPerPod: number | undefined): MeshSidecar {
+  const resources = sizeSidecar(checker, mesh.sizing ?? SidecarSizing.fromModel(), rpsPerPod);
+  const concurrency = mesh.concurrency ?? proxyConcurrency(resources.cpuLimitMillis);
+  checker.check(Number.isInteger(concurrency) && concurrency >= 1, 'mesh.concurrency', `(${concurrency}) must be a whole number of at least 1`, 'leave it out to follow the CPU limit');
+  const hold = mesh.holdApplicationUntilProxyStarts ?? false;
+  return {
+    resources,
+    concurrency,
+    holdApplicationUntilProxyStarts: hold,
+    labels: { [ISTIO_INJECT_LABEL]: 'true' },
+    annotations: {
+      [ANNOTATION_PROXY_CPU]: cpuQuantity(resources.cpuRequestMillis),
+      [ANNOTATION_PROXY_CPU_LIMIT]: cpuQuantity(resources.cpuLimitMillis),
+      [ANNOTATION_PROXY_MEMORY]: memoryQuantity(resources.memoryRequestMiB),
+      [ANNOTATION_PROXY_MEMORY_LIMIT]: memoryQuantity(resources.memoryLimitMiB),
+      [ANNOTATION_PROXY_CONFIG]: stringify({ concurrency, holdApplicationUntilProxyStarts: hold }).trim(),
+      // The kubelet cannot reach the app's probes through a mesh with STRICT
+      // mTLS; the injector rewrites them to the sidecar agent (port 15020),
+      // which forwards them in plain text. Istio's default, stated.
+      [ANNOTATION_REWRITE_PROBES]: 'true',
+      [ANNOTATION_MERGE_METRICS]: String(mesh.mergeMetrics ?? false),
+    },
+  };
+}
