@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { FrontEnvoy, ObservableService, Tracing } from '../lib';
+import { FrontEnvoy, NodeGroup, ObservableService, Tracing } from '../lib';
 
 /**
  * Article 000: app → load balancer → front Envoy → app pods, with Envoy's
@@ -19,12 +19,14 @@ export class EnvoyDatadogChart extends Chart {
     // spans join one trace (both write and read Datadog trace headers).
     const tracing = Tracing.datadog({ env: 'production', samplingPercentage: 100 });
 
+    const nodeGroup = NodeGroup.named('expenses-app');
     const api = new ObservableService(this, 'expenses-api', {
       image: 'ghcr.io/example-accounting/expenses-api:3.2.0',
       port: 8080,
       partOf: 'expenses',
       throughput: { normalRps: 150, peakRps: 600, rpsPerPod: 100 },
       autoscaling: {},
+      nodeGroup,
       // Unified service tagging (env, service, version) and the agent's ClusterIP Service.
       tracing,
     });
@@ -32,6 +34,9 @@ export class EnvoyDatadogChart extends Chart {
     this.frontEnvoy = new FrontEnvoy(this, 'expenses-front-envoy', {
       partOf: 'expenses',
       routes: [{ prefix: '/', service: api, timeout: Duration.seconds(10) }],
+      throughput: { normalRps: 150, peakRps: 600, rpsPerPod: 1500 },
+      autoscaling: {},
+      nodeGroup,
       // Full sampling first; lower it once the proxy's CPU and latency cost is measured.
       tracing,
       serviceType: kplus.ServiceType.LOAD_BALANCER,

@@ -1,6 +1,14 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { FrontEnvoy, ObservableService, Protocol, Tracing } from '../lib';
+import { FrontEnvoy, NodeGroup, ObservableService, Tracing } from '../lib';
+
+/** The accounting product's services, defined in their own charts. */
+export interface EnvoyHealthChartProps extends ChartProps {
+  /** The HTTP/1.1 journal API (AccountingHttpChart). */
+  readonly journal: ObservableService;
+  /** The gRPC ledger (AccountingGrpcChart). */
+  readonly ledger: ObservableService;
+}
 
 /**
  * Article 002: an HTTP/1.1 service (ClusterIP: Envoy sees one VIP) and a gRPC
@@ -11,22 +19,9 @@ import { FrontEnvoy, ObservableService, Protocol, Tracing } from '../lib';
 export class EnvoyHealthChart extends Chart {
   public readonly frontEnvoy: FrontEnvoy;
 
-  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+  constructor(scope: Construct, id: string, props: EnvoyHealthChartProps) {
     super(scope, id, { namespace: 'accounting', ...props });
-
-    const journal = new ObservableService(this, 'journal-api', {
-      image: 'ghcr.io/example-accounting/journal-api:2.14.0',
-      port: 8080,
-      partOf: 'accounting',
-      replicas: 3,
-    });
-    const ledger = new ObservableService(this, 'ledger', {
-      image: 'ghcr.io/example-accounting/ledger:1.8.3',
-      port: 9090,
-      protocol: Protocol.GRPC,
-      partOf: 'accounting',
-      replicas: 4,
-    });
+    const { journal, ledger } = props;
 
     this.frontEnvoy = new FrontEnvoy(this, 'accounting-front-envoy', {
       partOf: 'accounting',
@@ -36,7 +31,10 @@ export class EnvoyHealthChart extends Chart {
       ],
       tracing: Tracing.openTelemetry({ host: 'otel-collector.observability.svc.cluster.local', samplingPercentage: 20 }),
       upstreamHealthCheck: { interval: Duration.seconds(10), intervalJitter: Duration.seconds(2) },
-      replicas: 3,
+      // All of the product's traffic passes the proxy; one Envoy pod serves 2000 req/s.
+      throughput: { normalRps: 1100, peakRps: 3600, rpsPerPod: 2000 },
+      autoscaling: {},
+      nodeGroup: NodeGroup.named('accounting-edge'),
     });
   }
 }

@@ -8,10 +8,10 @@ import { ObservabilityElasticChart } from './observability-elastic';
 
 /** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
 export function buildExamples(app: App): void {
-  new AccountingHttpChart(app, 'accounting-http');
-  new AccountingGrpcChart(app, 'accounting-grpc');
+  const http = new AccountingHttpChart(app, 'accounting-http');
+  const grpc = new AccountingGrpcChart(app, 'accounting-grpc');
   new EnvoyDatadogChart(app, 'envoy-datadog');
-  new EnvoyHealthChart(app, 'envoy-health');
+  new EnvoyHealthChart(app, 'envoy-health', { journal: http.journal, ledger: grpc.ledger });
   new ObservabilityElasticChart(app, 'observability-elastic');
   new IstioMeshChart(app, 'istio-mesh');
 }

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { ObservableService, OtelCollector, OtelExporter, Protocol, Tracing } from '../lib';
+import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, Protocol, Tracing } from '../lib';
 
 /**
  * Article 001: applications send traces, metrics and logs with the
@@ -19,18 +19,26 @@ export class ObservabilityElasticChart extends Chart {
     const apmToken = kplus.Secret.fromSecretName(this, 'ApmToken', 'apm-server-apm-token');
     this.collector = new OtelCollector(this, 'otel-collector', {
       namespace: 'observability',
+      autoscaling: { minReplicas: 2, maxReplicas: 6 },
+      nodeGroup: NodeGroup.named('observability'),
       exporters: [OtelExporter.elasticApm({
         host: 'apm-server-apm-http.elastic-system.svc',
         secretToken: { secret: apmToken, key: 'secret-token' },
       })],
     });
 
+    ProductionReadiness.suppress(this.collector, 'OBS-CAP1',
+      'the gateway is sized by telemetry volume and its memory limiter, not by request rate');
+
+    const nodeGroup = NodeGroup.named('accounting-app');
     const tracing = Tracing.openTelemetry({ collector: this.collector, samplingPercentage: 25, env: 'production' });
     new ObservableService(this, 'invoice-api', {
       image: 'ghcr.io/example-accounting/invoice-api:4.1.0',
       port: 8080,
       partOf: 'accounting',
-      replicas: 3,
+      throughput: { normalRps: 200, peakRps: 900, rpsPerPod: 150 },
+      autoscaling: {},
+      nodeGroup,
       tracing,
     });
     new ObservableService(this, 'tax-calculator', {
@@ -38,7 +46,9 @@ export class ObservabilityElasticChart extends Chart {
       port: 9090,
       protocol: Protocol.GRPC,
       partOf: 'accounting',
-      replicas: 2,
+      throughput: { normalRps: 400, peakRps: 1600, rpsPerPod: 500 },
+      autoscaling: {},
+      nodeGroup,
       tracing,
     });
   }

@@ -3,3 +3,4 @@ export * from './service';
 export * from './telemetry';
 export * from './envoy';
 export * from './istio';
+export * from './readiness';

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
 import { ANNOTATION_PREFIX } from '../common/labels';
 import { cpuMillis, proxyConcurrency } from '../common/quantities';
-import { AutoscalingProps } from '../service/capacity';
+import { AutoscalingProps, ThroughputProps } from '../service/capacity';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { NodeGroup, TopologySpread } from '../service/placement';
@@ -215,6 +215,12 @@ export interface FrontEnvoyProps {
    */
   readonly autoscaling?: AutoscalingProps;
   /**
+   * Expected load through the proxy and what one Envoy pod serves, as for an
+   * `ObservableService`: the pod counts and the autoscaler's default range follow.
+   * @default - no capacity plan
+   */
+  readonly throughput?: ThroughputProps;
+  /**
    * Container resources; the CPU limit also sets Envoy's worker threads.
    * @default - requests 250m / 256Mi, limits 1000m / 256Mi
    */
@@ -326,8 +332,9 @@ export class FrontEnvoy extends Construct {
       protocol: Protocol.HTTP,
       component: 'front-proxy',
       partOf: props.partOf,
-      replicas: props.autoscaling ? undefined : props.replicas ?? 2,
+      replicas: props.autoscaling || props.throughput ? props.replicas : props.replicas ?? 2,
       autoscaling: props.autoscaling,
+      throughput: props.throughput,
       resources: props.resources,
       command: ['/usr/local/bin/envoy'],
       // Envoy starts one worker per CPU it sees, which is the node's, not the

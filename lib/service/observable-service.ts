@@ -20,6 +20,12 @@ export const ANNOTATION_HEALTH_LIVE = `${ANNOTATION_PREFIX}/health-live`;
 export const ANNOTATION_HEALTH_READY = `${ANNOTATION_PREFIX}/health-ready`;
 export const ANNOTATION_HEALTH_HEALTHZ = `${ANNOTATION_PREFIX}/health-healthz`;
 export const ANNOTATION_PROTOCOL = `${ANNOTATION_PREFIX}/protocol`;
+/** Deployment annotations stating the capacity plan. */
+export const ANNOTATION_NORMAL_RPS = `${ANNOTATION_PREFIX}/normal-rps`;
+export const ANNOTATION_PEAK_RPS = `${ANNOTATION_PREFIX}/peak-rps`;
+export const ANNOTATION_RPS_PER_POD = `${ANNOTATION_PREFIX}/rps-per-pod`;
+export const ANNOTATION_PODS_AT_NORMAL = `${ANNOTATION_PREFIX}/pods-at-normal`;
+export const ANNOTATION_PODS_AT_PEAK = `${ANNOTATION_PREFIX}/pods-at-peak`;
 
 /** Props of an {@link ObservableService}. */
 export interface ObservableServiceProps {
@@ -282,6 +288,7 @@ export class ObservableService extends Construct {
         [ANNOTATION_HEALTH_HEALTHZ]: health.healthz,
         ...this.mesh?.annotations,
       },
+      annotations: this.capacity ? capacityAnnotations(this.capacity) : undefined,
       image: this.image,
       ports,
       command: props.command,
@@ -330,4 +337,15 @@ function mergeEnv(checker: PropChecker, telemetry: TelemetryWiring | undefined, 
     merged.push([name, value]);
   }
   return merged;
+}
+
+/** The capacity plan as Deployment annotations, for the readiness rules and other tools reading manifests. */
+function capacityAnnotations(plan: CapacityPlan): Record<string, string> {
+  return {
+    [ANNOTATION_NORMAL_RPS]: String(plan.normalRps),
+    [ANNOTATION_PEAK_RPS]: String(plan.peakRps),
+    [ANNOTATION_RPS_PER_POD]: String(plan.rpsPerPod),
+    [ANNOTATION_PODS_AT_NORMAL]: String(plan.podsAtNormal),
+    [ANNOTATION_PODS_AT_PEAK]: String(plan.podsAtPeak),
+  };
 }

@@ -64,6 +64,8 @@ export interface WorkloadSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly selector: Readonly<Record<string, string>>;
   readonly podAnnotations: Readonly<Record<string, string>>;
+  /** Annotations of the Deployment itself (not its pods: changing them rolls nothing). */
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly image: ImageReference & { readonly ref: string };
   readonly ports: readonly WorkloadPort[];
   readonly command?: string[];
@@ -110,7 +112,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
   const { security } = spec;
   const autoscaled = spec.replicas.targetCpuUtilization !== undefined;
   const deployment = new kplus.Deployment(scope, 'Deployment', {
-    metadata: { ...metadata, labels: podLabels },
+    metadata: { ...metadata, labels: podLabels, annotations: spec.annotations ? { ...spec.annotations } : undefined },
     select: false,
     // With an autoscaler the Deployment carries no count (the autoscaler owns it).
     replicas: autoscaled ? undefined : spec.replicas.min,

@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { active, evaluate, formatTable, reportJson } from './engine';
+import { Manifest, Resource, annotationSuppressions } from './model';
+import { Finding, Level } from './rule';
+import { READINESS_REPORT_FILE } from './production-readiness';
+
+/**
+ * The part of cdk8s-cli's validation context this plugin uses
+ * (cdk8s-cli/lib/plugins/validation.d.ts: ValidationContext), declared here
+ * so that the library does not depend on the CLI at run time.
+ */
+export interface ValidationContextLike {
+  readonly manifests: readonly string[];
+  parseManifest(manifestPath: string): Manifest[];
+  readonly report: {
+    addViolation(violation: {
+      readonly ruleName: string;
+      readonly recommendation: string;
+      readonly fix: string;
+      readonly violatingResources: ReadonlyArray<{ readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }>;
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+  readonly logger: { log(message: string): void };
+}
+
+/** Properties of the plugin, from `properties:` in cdk8s.yaml. */
+export interface ProductionReadinessValidationProps {
+  /** @default 1 */
+  readonly healthCheckBudgetRps?: number;
+  /**
+   * Report warnings as violations too (they never fail synth).
+   * @default true
+   */
+  readonly reportWarnings?: boolean;
+}
+
+/**
+ * The production-readiness rules as a cdk8s validation plugin. It reads the
+ * synthesized YAML, so it also checks manifests not built with this library
+ * (plain cdk8s-plus, imported YAML). Error-level findings fail `cdk8s synth`.
+ *
+ * ```yaml
+ * validations:
+ *   - package: cdk8s-observable        # or a path, such as ./node_modules/cdk8s-observable
+ *     version: 0.1.0
+ *     class: ProductionReadinessValidation
+ * ```
+ */
+export class ProductionReadinessValidation {
+  constructor(private readonly props: ProductionReadinessValidationProps = {}) {}
+
+  public async validate(context: ValidationContextLike): Promise<void> {
+    const resources: Resource[] = context.manifests.flatMap((file) => context.parseManifest(file)
+      .filter((m) => m && typeof m === 'object')
+      .map((manifest) => ({ manifest, file, suppressions: annotationSuppressions(manifest) })));
+    const findings = evaluate(resources, { healthCheckBudgetRps: this.props.healthCheckBudgetRps });
+    const reported = active(findings).filter((f) => f.level === Level.ERROR || (this.props.reportWarnings ?? true));
+    const byRule = new Map<string, Finding[]>();
+    for (const f of reported) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    for (const [ruleId, group] of byRule) {
+      const first = group[0];
+      context.report.addViolation({
+        ruleName: `${ruleId} ${first.title} (${first.level})`,
+        recommendation: first.explanation,
+        fix: first.fix,
+        // The full id as resource name: cdk8s-cli maps names to construct paths by name alone, which is ambiguous across kinds.
+        violatingResources: group.map((f) => ({ resourceName: f.resource, locations: [`${f.resource}: ${f.message}`], manifestPath: f.file ?? '' })),
+      });
+    }
+    const summary = reportJson(findings).summary;
+    if (context.manifests.length > 0) {
+      fs.writeFileSync(path.join(path.dirname(context.manifests[0]), READINESS_REPORT_FILE), `${JSON.stringify(reportJson(findings), null, 2)}\n`);
+    }
+    if (summary.suppressed > 0) context.logger.log(formatTable(findings.filter((f) => f.suppressedReason !== undefined)));
+    context.report.submit(summary.errors > 0 ? 'failure' : 'success', Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, String(v)])));
+  }
+}

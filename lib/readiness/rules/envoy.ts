@@ -1,0 +1,124 @@
+import { EnvoyBootstrap, Manifest, ManifestModel, ManifestWorkload, clusterHost, connectionManagers, containers, findHealthCheckFilter, healthFilterPath, routedClusters } from '../model';
+import { Level, Rule } from '../rule';
+
+/** The health endpoints of a workload: the published contract, else its probe paths. */
+export function healthPaths(w: ManifestWorkload): string[] {
+  const annotations: Record<string, string> = w.template.metadata?.annotations ?? {};
+  const published = ['live', 'ready', 'healthz'].map((k) => annotations[`observable.cdk8s.io/health-${k}`]).filter((p): p is string => !!p && p.startsWith('/'));
+  const probed = containers(w).flatMap((c) => [c.livenessProbe, c.readinessProbe, c.startupProbe].map((p: Manifest | undefined) => p?.httpGet?.path)).filter((p): p is string => !!p);
+  return [...new Set([...published, ...probed])];
+}
+
+/** Each HCM carrying a health check filter, with the bootstrap it is in. */
+function frontProxies(model: ManifestModel): Array<{ envoy: EnvoyBootstrap; hcm: Manifest; filter: Manifest }> {
+  return model.envoys.flatMap((envoy) => connectionManagers(envoy.config).flatMap((hcm) => {
+    const filter = findHealthCheckFilter(hcm);
+    return filter ? [{ envoy, hcm, filter }] : [];
+  }));
+}
+
+/** The workloads behind each cluster an HCM routes to, and the route prefixes leading there. */
+function upstreams(model: ManifestModel, envoy: EnvoyBootstrap, hcm: Manifest) {
+  const clusters: Manifest[] = envoy.config.static_resources?.clusters ?? [];
+  const routes: Manifest[] = (hcm.route_config?.virtual_hosts ?? []).flatMap((vh: Manifest) => vh.routes ?? []);
+  return routedClusters(hcm).map((name) => {
+    const cluster = clusters.find((c) => c.name === name);
+    const host = cluster ? clusterHost(cluster) : undefined;
+    const prefixes = routes.filter((r) => r.route?.cluster === name && typeof r.match?.prefix === 'string').map((r) => r.match.prefix as string);
+    return { name, cluster, host, prefixes, ...(host ? model.workloadsBehind(host) : { workloads: [] as ManifestWorkload[] }) };
+  });
+}
+
+/** OBS-ENV1: Envoy's health path is neither an application's health path nor a path routed to one (article 002, failure 1). */
+export const envoyHealthPathDistinct: Rule = {
+  id: 'OBS-ENV1',
+  level: Level.ERROR,
+  title: 'Envoy health path distinct',
+  explanation: 'The health check filter answers before routing: on an application\'s path, external monitoring stops at Envoy and never sees the application fail.',
+  fix: "Give Envoy a path of its own (FrontEnvoy's default /_envoy/health).",
+  check: (model) => frontProxies(model).flatMap(({ envoy, hcm, filter }) => {
+    const path = healthFilterPath(filter);
+    if (!path) return [];
+    const clashes = upstreams(model, envoy, hcm).flatMap((u) => u.workloads.flatMap((w) => healthPaths(w).flatMap((p) => {
+      const reached = [p, ...u.prefixes.map((prefix) => `${prefix.replace(/\/+$/, '')}${p}`)];
+      return reached.includes(path) ? [`${w.name}'s ${p}`] : [];
+    })));
+    return clashes.length > 0 ? [{ resource: envoy.configMap, message: `the health check filter answers ${path}, which is ${[...new Set(clashes)].join(', ')}` }] : [];
+  }),
+};
+
+/** OBS-ENV2: every upstream cluster is in cluster_min_healthy_percentages. */
+export const envoyMinHealthyComplete: Rule = {
+  id: 'OBS-ENV2',
+  level: Level.ERROR,
+  title: 'every upstream in the health filter',
+  explanation: 'A cluster missing from cluster_min_healthy_percentages can lose every host while Envoy keeps telling the load balancer it is healthy; a name that is not a cluster makes it never healthy.',
+  fix: 'List every routed cluster with its minimum healthy percentage (FrontEnvoy does).',
+  check: (model) => frontProxies(model).flatMap(({ envoy, hcm, filter }) => {
+    const listed = Object.keys(filter.cluster_min_healthy_percentages ?? {});
+    const defined = new Set((envoy.config.static_resources?.clusters ?? []).map((c: Manifest) => c.name));
+    const missing = routedClusters(hcm).filter((c) => !listed.includes(c));
+    const dangling = listed.filter((c) => !defined.has(c));
+    const problems = [
+      ...(missing.length > 0 ? [`routed clusters not in cluster_min_healthy_percentages: ${missing.join(', ')}`] : []),
+      ...(dangling.length > 0 ? [`cluster_min_healthy_percentages names undefined clusters: ${dangling.join(', ')}`] : []),
+    ];
+    return problems.map((message) => ({ resource: envoy.configMap, message }));
+  }),
+};
+
+/** OBS-ENV3: tracing is on and its sampling stated. */
+export const envoySamplingStated: Rule = {
+  id: 'OBS-ENV3',
+  level: Level.WARNING,
+  title: 'proxy tracing sampling stated',
+  explanation: 'Article 000: without the front proxy\'s spans nobody can tell whether the load balancer or Envoy made a request slow; Envoy samples 100% unless told, which should be a decision.',
+  fix: 'Give FrontEnvoy a tracing value with its samplingPercentage.',
+  check: (model) => frontProxies(model).flatMap(({ envoy, hcm }) => {
+    if (!hcm.tracing?.provider) return [{ resource: envoy.configMap, message: 'the front proxy does not trace' }];
+    return hcm.tracing.random_sampling?.value === undefined ? [{ resource: envoy.configMap, message: 'tracing with no random_sampling stated (Envoy defaults to 100%)' }] : [];
+  }),
+};
+
+/** The trace context a workload's tracer reads, from its environment; undefined when not traced. */
+export function workloadPropagation(w: ManifestWorkload): string[] | undefined {
+  const env: Manifest[] = containers(w).flatMap((c) => c.env ?? []);
+  const value = (name: string) => env.find((e) => e.name === name)?.value as string | undefined;
+  const split = (v: string) => v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const dd = value('DD_TRACE_PROPAGATION_STYLE_EXTRACT') ?? value('DD_TRACE_PROPAGATION_STYLE');
+  if (dd) return split(dd);
+  if (env.some((e) => String(e.name).startsWith('DD_')) || w.template.metadata?.labels?.['admission.datadoghq.com/enabled'] === 'true') {
+    return ['datadog', 'tracecontext']; // Datadog tracers' default extraction styles
+  }
+  const otel = value('OTEL_PROPAGATORS');
+  if (otel) return split(otel);
+  if (env.some((e) => String(e.name).startsWith('OTEL_'))) return ['tracecontext', 'baggage']; // the SDKs' default
+  return undefined;
+}
+
+const PROXY_WRITES: Record<string, string> = {
+  'envoy.tracers.datadog': 'datadog',
+  'envoy.tracers.opentelemetry': 'tracecontext',
+  'envoy.tracers.zipkin': 'b3',
+};
+
+/** OBS-TRC1: the services behind a front proxy read the trace context it writes. */
+export const tracePropagation: Rule = {
+  id: 'OBS-TRC1',
+  level: Level.ERROR,
+  title: 'trace propagation consistent',
+  explanation: 'If the proxy writes Datadog headers and a service reads only W3C tracecontext (or the other way round), every trace breaks at the proxy.',
+  fix: 'Give the proxy and the services the same Tracing value, or trace the proxy with OpenTelemetry (Datadog services also read tracecontext).',
+  check: (model) => frontProxies(model).flatMap(({ envoy, hcm }) => {
+    const writes = PROXY_WRITES[hcm.tracing?.provider?.name ?? ''];
+    if (!writes) return [];
+    return upstreams(model, envoy, hcm).flatMap((u) => u.workloads.flatMap((w) => {
+      const reads = workloadPropagation(w);
+      return reads && !reads.includes(writes)
+        ? [{ resource: w.resource, message: `reads ${reads.join(',')} trace context but the front proxy ${envoy.configMap.manifest.metadata?.name} writes ${writes}` }]
+        : [];
+    }));
+  }),
+};
+
+

@@ -1,0 +1,60 @@
+import { Manifest, containers } from '../model';
+import { Level, Rule } from '../rule';
+
+/** What a probe checks, comparable between probes: "http:8080/ready", "grpc:9090/readiness", "tcp:8080". */
+export function probeTarget(probe: Manifest | undefined): string | undefined {
+  if (!probe) return undefined;
+  if (probe.httpGet) return `http:${probe.httpGet.port}${probe.httpGet.path ?? '/'}`;
+  if (probe.grpc) return `grpc:${probe.grpc.port}/${probe.grpc.service ?? ''}`;
+  if (probe.tcpSocket) return `tcp:${probe.tcpSocket.port}`;
+  if (probe.exec) return `exec:${JSON.stringify(probe.exec.command)}`;
+  return undefined;
+}
+
+/** OBS-PRB1: every container of a served workload has readiness and liveness probes. */
+export const probesPresent: Rule = {
+  id: 'OBS-PRB1',
+  level: Level.ERROR,
+  title: 'probes present',
+  explanation: 'Without readiness a pod takes traffic before it can serve it; without liveness a hung process is never restarted.',
+  fix: 'Give each container a readinessProbe and a livenessProbe (ObservableService probes /ready and /live).',
+  check: (model) => model.workloads.flatMap((w) => containers(w).flatMap((c) => {
+    const missing = ['readinessProbe', 'livenessProbe'].filter((p) => !c[p]);
+    return missing.length > 0 ? [{ resource: w.resource, message: `container "${c.name}" has no ${missing.join(' and ')}` }] : [];
+  })),
+};
+
+/** OBS-PRB2: liveness and readiness check different things. */
+export const probesDistinct: Rule = {
+  id: 'OBS-PRB2',
+  level: Level.ERROR,
+  title: 'liveness and readiness differ',
+  explanation: 'Identical probes restart a pod whenever it is merely not ready: a database blip becomes a restart storm (kube-score: pod-probes-identical).',
+  fix: 'Probe liveness on /live (the process only) and readiness on /ready (with dependencies).',
+  check: (model) => model.workloads.flatMap((w) => containers(w).flatMap((c) => {
+    const live = probeTarget(c.livenessProbe);
+    return live !== undefined && live === probeTarget(c.readinessProbe)
+      ? [{ resource: w.resource, message: `container "${c.name}" probes ${live} for both liveness and readiness` }]
+      : [];
+  })),
+};
+
+const DEPENDENCY_PATHS = ['/ready', '/healthz', '/readyz', '/health'];
+
+/** OBS-PRB3: liveness does not point at an endpoint that checks dependencies. */
+export const livenessWithoutDependencies: Rule = {
+  id: 'OBS-PRB3',
+  level: Level.ERROR,
+  title: 'liveness checks no dependency',
+  explanation: 'A liveness probe on /ready or /healthz restarts every healthy pod when a shared dependency blips (article 002).',
+  fix: 'Point the liveness probe at /live, which answers as long as the process can serve HTTP.',
+  check: (model) => model.workloads.flatMap((w) => {
+    const readyAnnotation = w.template.metadata?.annotations?.['observable.cdk8s.io/health-ready'];
+    const healthzAnnotation = w.template.metadata?.annotations?.['observable.cdk8s.io/health-healthz'];
+    const forbidden = new Set([...DEPENDENCY_PATHS, readyAnnotation, healthzAnnotation].filter((p): p is string => !!p && p.startsWith('/')));
+    return containers(w).flatMap((c) => {
+      const path = c.livenessProbe?.httpGet?.path;
+      return path && forbidden.has(path) ? [{ resource: w.resource, message: `container "${c.name}" liveness probe checks ${path}, an endpoint that checks dependencies` }] : [];
+    });
+  }),
+};
