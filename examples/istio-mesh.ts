@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NodeGroup, ObservableService, Protocol, SidecarSizing, Tracing,
+  DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NodeGroup, ObservableService, Protocol, SidecarSizing, Tracing,
 } from '../lib';
 
 /**
@@ -53,5 +53,15 @@ export class IstioMeshChart extends Chart {
     new MeshDestinationRule(this, 'checkout-rule', { service: checkout });
     new MeshPeerAuthentication(this, 'mtls');
     new MeshTelemetry(this, 'tracing', { tracing });
+
+    // Article 003's signals: data-plane error rate and p99 per service and
+    // mesh-wide, and the control plane's injection, validation and xDS failures.
+    new DatadogMonitors(this, 'monitors', {
+      services: [checkout, ledger],
+      env: 'production',
+      notify: ['@slack-payments-oncall', '@pagerduty-payments'],
+      runbookUrl: (signal, service) => `https://runbooks.example.com/payments/${service ? `${service.name}/` : ''}${signal}`,
+    });
+    new DatadogServiceDashboard(this, 'payments-dashboard', { title: 'Payments: mesh health', env: 'production' });
   }
 }

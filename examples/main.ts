@@ -1,9 +1,12 @@
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
+import { TopologyDiagram } from '../lib';
 import { AccountingGrpcChart } from './accounting-grpc';
 import { AccountingHttpChart } from './accounting-http';
 import { EnvoyDatadogChart } from './envoy-datadog';
 import { EnvoyHealthChart } from './envoy-health';
+import { IstioBenchmarkChart } from './istio-benchmark';
 import { IstioMeshChart } from './istio-mesh';
+import { LoadTestInvoiceChart } from './loadtest-invoice';
 import { ObservabilityElasticChart } from './observability-elastic';
 
 /** Every example chart, as `cdk8s synth` runs them (see cdk8s.yaml). */
@@ -14,6 +17,10 @@ export function buildExamples(app: App): void {
   new EnvoyHealthChart(app, 'envoy-health', { journal: http.journal, ledger: grpc.ledger });
   new ObservabilityElasticChart(app, 'observability-elastic');
   new IstioMeshChart(app, 'istio-mesh');
+  new LoadTestInvoiceChart(app, 'loadtest-invoice');
+  new IstioBenchmarkChart(app, 'istio-benchmark');
+  // A Mermaid picture of each chart, written as dist/<chart>.topology.md.
+  for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) new TopologyDiagram(chart);
 }
 
 if (require.main === module) {

@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, Protocol, Tracing } from '../lib';
+import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
 
 /**
  * Article 001: applications send traces, metrics and logs with the
@@ -32,7 +32,7 @@ export class ObservabilityElasticChart extends Chart {
 
     const nodeGroup = NodeGroup.named('accounting-app');
     const tracing = Tracing.openTelemetry({ collector: this.collector, samplingPercentage: 25, env: 'production' });
-    new ObservableService(this, 'invoice-api', {
+    const invoice = new ObservableService(this, 'invoice-api', {
       image: 'ghcr.io/example-accounting/invoice-api:4.1.0',
       port: 8080,
       partOf: 'accounting',
@@ -41,7 +41,7 @@ export class ObservabilityElasticChart extends Chart {
       nodeGroup,
       tracing,
     });
-    new ObservableService(this, 'tax-calculator', {
+    const tax = new ObservableService(this, 'tax-calculator', {
       image: 'ghcr.io/example-accounting/tax-calculator:1.3.2',
       port: 9090,
       protocol: Protocol.GRPC,
@@ -50,6 +50,13 @@ export class ObservabilityElasticChart extends Chart {
       autoscaling: {},
       nodeGroup,
       tracing,
+    });
+
+    // The same alerts without Datadog: Prometheus Operator rules on Istio's standard metrics.
+    new PrometheusAlerts(this, 'accounting-alerts', {
+      services: [invoice, tax],
+      runbookUrl: (signal, service) => `https://runbooks.example.com/accounting/${service.name}/${signal}`,
+      ruleLabels: { release: 'kube-prometheus-stack' },
     });
   }
 }

@@ -4,3 +4,6 @@ export * from './telemetry';
 export * from './envoy';
 export * from './istio';
 export * from './readiness';
+export * from './monitoring';
+export * from './loadtest';
+export * from './topology';

@@ -1,7 +1,9 @@
 import { App, Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
-import { FrontEnvoy, OtelCollector, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
-import { istioSchemaErrors } from './support/istio-schema';
+import { FrontEnvoy, MockBackend, OtelCollector, TopologyDiagram, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
+import { fortioLoadArgsError } from './support/fortio-flags';
+import { crdSchemaErrors, hasCrdSchema } from './support/crd-schema';
+import { datadogCrdErrors } from './support/datadog-crd';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, charts, only } from './support/synth';
 
@@ -20,11 +22,13 @@ test('there are example charts', () => {
 describe.each(exampleCharts.map((c) => [c.node.id, c] as const))('example %s', (_id, chart) => {
   const manifests = Testing.synth(chart) as Manifest[];
 
-  test('every document passes the Kubernetes API schema (Istio resources the Istio CRD schemas), with no unknown fields', () => {
-    const istio = manifests.filter((m) => m.apiVersion.includes('istio.io/'));
-    const kubernetes = manifests.filter((m) => !istio.includes(m));
+  test('every document passes its schema (Kubernetes, Istio, Prometheus Operator, Datadog Operator), with no unknown fields', () => {
+    const crds = manifests.filter(hasCrdSchema);
+    const datadog = manifests.filter((m) => m.apiVersion.startsWith('datadoghq.com/'));
+    const kubernetes = manifests.filter((m) => !crds.includes(m) && !datadog.includes(m));
     expect(kubernetes.flatMap(kubernetesSchemaErrors)).toEqual([]);
-    if (istio.length > 0) expect(istioSchemaErrors(istio)).toEqual([]);
+    expect(datadog.flatMap(datadogCrdErrors)).toEqual([]);
+    if (crds.length > 0) expect(crdSchemaErrors(crds)).toEqual([]);
   });
 
   test('matches the snapshot', () => {
@@ -118,4 +122,26 @@ test('article 003: the injected workloads carry the label and the four sizing an
   }
   expect(manifests.filter((m) => m.apiVersion.includes('istio.io/')).map((m) => m.kind).sort())
     .toEqual(['DestinationRule', 'DestinationRule', 'PeerAuthentication', 'Sidecar', 'Sidecar', 'Telemetry']);
+});
+
+test('the examples emit the monitors, the dashboard, the Prometheus rules, a Fortio Job and nginx mocks', () => {
+  const all = exampleCharts.flatMap((c) => Testing.synth(c) as Manifest[]);
+  const kinds = (kind: string) => all.filter((m) => m.kind === kind);
+  expect(kinds('DatadogMonitor').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['checkout-api-error-rate', 'ledger-latency-p99', 'mesh-error-rate', 'istio-xds-rejects']));
+  expect(kinds('DatadogDashboard')).toHaveLength(1);
+  expect(kinds('PrometheusRule')).toHaveLength(1);
+  const fortioJobs = kinds('Job');
+  expect(fortioJobs.map((j) => j.metadata.name).sort()).toEqual(['benchmark-baseline', 'benchmark-mesh', 'invoice-load']);
+  for (const j of fortioJobs) expect(fortioLoadArgsError(j.spec.template.spec.containers[0].args)).toBeUndefined();
+  const mocks = exampleCharts.flatMap((c) => c.node.findAll().filter((n): n is MockBackend => n instanceof MockBackend));
+  expect(mocks.map((m) => m.dnsName)).toEqual(['customer-api.loadtest.svc.cluster.local', 'tax-rates.loadtest.svc.cluster.local']);
+});
+
+test('every example chart gets a topology diagram', () => {
+  const app = exampleApp();
+  const diagrams = app.node.findAll().filter((n): n is TopologyDiagram => n instanceof TopologyDiagram);
+  expect(diagrams.map((d) => d.fileName).sort()).toEqual(charts(app).map((c) => `${c.node.id}.topology.md`).sort());
+  const health = diagrams.find((d) => d.fileName === 'envoy-health.topology.md')!.render();
+  expect(health).toContain('GET /_envoy/health');
+  expect(health).toContain('journal-api<br/>HTTP/1.1 · ClusterIP Service :8080');
 });

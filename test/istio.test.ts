@@ -4,7 +4,7 @@ import {
   PropChecker, Protocol, SidecarSizing, Tracing, cpuQuantity, egressHost, istiodAutoscaling, memoryQuantity, meshTracingProvider, sizeSidecar,
 } from '../lib';
 import { constructError } from './support/errors';
-import { istioSchemaErrors } from './support/istio-schema';
+import { crdSchemaErrors as istioSchemaErrors } from './support/crd-schema';
 import { Manifest, synth } from './support/synth';
 
 function sized(sizing: SidecarSizing, rps: number | undefined) {

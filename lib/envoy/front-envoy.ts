@@ -271,6 +271,8 @@ export class FrontEnvoy extends Construct {
   public readonly healthPath: string;
   /** One entry per upstream cluster. */
   public readonly upstreams: readonly UpstreamSpec[];
+  /** The routed services, once each, in route order. */
+  public readonly services: readonly ObservableService[];
   /** External path of each routed HTTP service's `/healthz`, by service DNS name. */
   public readonly externalHealthPaths: Readonly<Record<string, string>>;
   /** Active health check timing. */
@@ -304,6 +306,7 @@ export class FrontEnvoy extends Construct {
 
     const resolved = resolveRoutes(checker, props.routes, defaultMinHealthy);
     this.upstreams = resolved.upstreams;
+    this.services = [...new Set(props.routes.map((r) => r.service))];
     this.externalHealthPaths = resolved.externalHealthPaths;
     checkHealthPath(checker, this.healthPath, props.routes, resolved.externalHealthPaths);
     checker.throwIfAny();

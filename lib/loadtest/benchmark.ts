@@ -1,0 +1,63 @@
+/**
+ * What the sidecar costs on the team's own cluster, in the spirit of Istio's
+ * benchmark harness (article 003's first phase): a Fortio client loads a
+ * Fortio server, once without sidecars and once with a sidecar on both.
+ */
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ObservableService } from '../service/observable-service';
+import { ISTIO_INJECT_LABEL, MeshProps } from '../istio/sidecar';
+import { FORTIO_IMAGE, LoadTest } from './fortio';
+
+/** Props of {@link ProxyBenchmark}. */
+export interface ProxyBenchmarkProps {
+  /** @default 1000 - Istio's published figures are per 1000 req/s */
+  readonly qps?: number;
+  /** @default 16 */
+  readonly connections?: number;
+  /** @default 5 minutes */
+  readonly duration?: Duration;
+  /** @default 1024 - Istio's benchmark uses 1 KB payloads */
+  readonly payloadSize?: number;
+  /** The sidecar options of the mesh run. @default {} */
+  readonly mesh?: MeshProps;
+}
+
+/**
+ * Two Fortio servers (`fortio-baseline` without a sidecar, `fortio-mesh` with
+ * one) and two Fortio client Jobs at the same load. Compare the clients' p50,
+ * p90 and p99 and the istio-proxy containers' CPU and memory: that difference
+ * is the proxy's cost, to replace the sizing model with (SidecarSizing.measured).
+ */
+export class ProxyBenchmark extends Construct {
+  public readonly baselineServer: ObservableService;
+  public readonly meshServer: ObservableService;
+  public readonly baselineClient: LoadTest;
+  public readonly meshClient: LoadTest;
+
+  constructor(scope: Construct, id: string, props: ProxyBenchmarkProps = {}) {
+    super(scope, id);
+    const server = (name: string, mesh: MeshProps | undefined) => new ObservableService(this, name, {
+      image: FORTIO_IMAGE,
+      port: 8080,
+      args: ['server', '-http-port', '8080', '-grpc-port', 'disabled', '-redirect-port', 'disabled', '-tcp-port', 'disabled', '-udp-port', 'disabled'],
+      component: 'benchmark-server',
+      mesh,
+      // Fortio's echo server answers every path; the probes just see it serve.
+      health: { endpoints: { live: '/live', ready: '/ready', healthz: '/healthz' } },
+      replicas: 2,
+    });
+    this.baselineServer = server('fortio-baseline', undefined);
+    // Explicit, so a namespace with injection on still runs the baseline without a proxy.
+    this.baselineServer.deployment.podMetadata.addLabel(ISTIO_INJECT_LABEL, 'false');
+    this.meshServer = server('fortio-mesh', props.mesh ?? {});
+    const load = {
+      qps: props.qps ?? 1000,
+      connections: props.connections ?? 16,
+      duration: props.duration ?? Duration.minutes(5),
+      payloadSize: props.payloadSize ?? 1024,
+    };
+    this.baselineClient = new LoadTest(this, 'benchmark-baseline', { ...load, target: { service: this.baselineServer, path: '/echo' }, mesh: false });
+    this.meshClient = new LoadTest(this, 'benchmark-mesh', { ...load, target: { service: this.meshServer, path: '/echo' }, mesh: true });
+  }
+}

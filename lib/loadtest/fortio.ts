@@ -1,0 +1,150 @@
+/**
+ * Load tests with Fortio, Istio's own load generator (article 003: measure
+ * per-pod throughput with a single-service test before trusting any estimate).
+ */
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
+import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../common/labels';
+import { dns1123LabelError } from '../common/names';
+import { ObservableService } from '../service/observable-service';
+import { Protocol } from '../service/protocol';
+import { DEFAULT_RUN_AS_ID, DEFAULT_TMP_SIZE } from '../service/workload';
+import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
+
+/** Fortio, pinned (fortio.org releases; v1.75.2 is the current stable). */
+export const FORTIO_IMAGE = 'fortio/fortio:1.75.2';
+
+/** Default percentiles reported. */
+export const DEFAULT_PERCENTILES = [50, 90, 99, 99.9];
+
+/** Options of a Fortio `load` run. */
+export interface FortioLoadOptions {
+  /** Requests per second for the whole run; 0 means as fast as possible. */
+  readonly qps: number;
+  /** Parallel connections. @default 8 */
+  readonly connections?: number;
+  /** @default 60 s */
+  readonly duration?: Duration;
+  /** Random payload bytes per request (for HTTP this switches to POST). @default 0 - none */
+  readonly payloadSize?: number;
+  /** Extra request headers. @default - none */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Percentiles to report. @default 50, 90, 99, 99.9 */
+  readonly percentiles?: number[];
+  /** Request timeout. @default Fortio's (3 s) */
+  readonly timeout?: Duration;
+}
+
+/** What is loaded. */
+export type LoadTarget =
+  | { readonly service: ObservableService; readonly path?: string }
+  | { readonly url: string };
+
+/**
+ * The `fortio load` arguments: JSON results to stdout (`-json -`), so they are
+ * in the Job's log. A gRPC service is loaded through the gRPC health protocol
+ * on its readiness service: Fortio cannot call the application's own methods.
+ */
+export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions): string[] {
+  const args = ['load', '-qps', String(options.qps), '-c', String(options.connections ?? 8), '-t', `${(options.duration ?? Duration.seconds(60)).toSeconds()}s`];
+  if (options.payloadSize) args.push('-payload-size', String(options.payloadSize));
+  for (const [name, value] of Object.entries(options.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) args.push('-H', `${name}: ${value}`);
+  args.push('-p', (options.percentiles ?? DEFAULT_PERCENTILES).join(','));
+  if (options.timeout) args.push('-timeout', `${options.timeout.toMilliseconds()}ms`);
+  args.push('-json', '-');
+  if ('url' in target) {
+    args.push(target.url);
+  } else if (target.service.protocol === Protocol.GRPC) {
+    args.push('-grpc', '-healthservice', target.service.health.ready, `${target.service.dnsName}:${target.service.port}`);
+  } else {
+    args.push(`http://${target.service.dnsName}:${target.service.port}${target.path ?? '/'}`);
+  }
+  return args;
+}
+
+/** Checks load options; problems go to `checker`. */
+export function checkLoadOptions(checker: PropChecker, target: LoadTarget, options: FortioLoadOptions): void {
+  checker.check(Number.isFinite(options.qps) && options.qps >= 0, 'qps', `(${options.qps}) must be 0 (as fast as possible) or a positive rate`, 'give the requests per second to hold');
+  const c = options.connections ?? 8;
+  checker.check(Number.isInteger(c) && c >= 1, 'connections', `(${c}) must be a whole number of at least 1`, 'use about twice the pod count for HTTP/1.1');
+  const seconds = (options.duration ?? Duration.seconds(60)).toMilliseconds() / 1000;
+  checker.check(Number.isInteger(seconds) && seconds >= 1, 'duration', `(${seconds}s) must be whole seconds, at least 1`, 'run for minutes, so the autoscaler and caches settle');
+  const payload = options.payloadSize ?? 0;
+  checker.check(Number.isInteger(payload) && payload >= 0 && payload <= 256 * 1024, 'payloadSize', `(${payload}) must be 0 to 262144 bytes (Fortio's -maxpayloadsizekb default)`, 'use the size of a typical request body');
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    checker.check(/^[A-Za-z0-9-]+$/.test(name) && !/[\r\n]/.test(value), `headers.${name}`, 'must be a header name without spaces and a value on one line', 'fix the header');
+  }
+  for (const p of options.percentiles ?? []) checker.check(p > 0 && p < 100, 'percentiles', `(${p}) must be between 0 and 100`, 'use values such as 50, 99, 99.9');
+  if ('url' in target) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
+  if ('service' in target && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
+}
+
+/** Props of {@link LoadTest}. */
+export interface LoadTestProps extends FortioLoadOptions {
+  readonly target: LoadTarget;
+  /**
+   * Run the client with an Istio sidecar (native sidecar, so the Job completes).
+   * @default false
+   */
+  readonly mesh?: boolean;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** @default FORTIO_IMAGE */
+  readonly image?: string;
+  /**
+   * How long the finished Job (and its logs) stays.
+   * @default 1 hour
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/**
+ * A Kubernetes Job that runs one Fortio load test and ends: no retries
+ * (`backoffLimit: 0`, a failed load test must be looked at, not repeated),
+ * deleted an hour after it finishes, non-root with a read-only root filesystem.
+ */
+export class LoadTest extends Construct {
+  public readonly job: kplus.Job;
+  public readonly args: readonly string[];
+
+  constructor(scope: Construct, id: string, props: LoadTestProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    checkLoadOptions(checker, props.target, props);
+    const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    const nsError = dns1123LabelError(namespace);
+    checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');
+    checker.throwIfAny();
+    this.args = fortioLoadArgs(props.target, props);
+    const labels = { [LABEL_NAME]: id, [LABEL_COMPONENT]: 'load-test', [LABEL_MANAGED_BY]: MANAGED_BY };
+    this.job = new kplus.Job(this, 'Job', {
+      metadata: { name: id, namespace, labels },
+      podMetadata: {
+        labels: { ...labels, [ISTIO_INJECT_LABEL]: String(props.mesh ?? false) },
+        // A Job with a sidecar never completes unless the sidecar is a native
+        // sidecar (init container, Kubernetes 1.28+), which Istio 1.20+ does per pod.
+        annotations: props.mesh ? { 'sidecar.istio.io/nativeSidecar': 'true' } : undefined,
+      },
+      backoffLimit: 0,
+      ttlAfterFinished: props.ttlAfterFinished ?? Duration.hours(1),
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: true, user: DEFAULT_RUN_AS_ID, group: DEFAULT_RUN_AS_ID, fsGroup: DEFAULT_RUN_AS_ID },
+      containers: [{
+        name: 'fortio',
+        image: props.image ?? FORTIO_IMAGE,
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        args: [...this.args],
+        // Fortio's client is light; the CPU limit leaves room so the client is not the bottleneck.
+        resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(2000) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
+        securityContext: {
+          ensureNonRoot: true, user: DEFAULT_RUN_AS_ID, group: DEFAULT_RUN_AS_ID, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+          capabilities: { drop: ['ALL' as kplus.Capability] },
+        },
+      }],
+    });
+    this.job.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: DEFAULT_TMP_SIZE }));
+    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  }
+}

@@ -1,0 +1,3 @@
+export * from './fortio';
+export * from './mock-backend';
+export * from './benchmark';

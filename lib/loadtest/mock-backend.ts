@@ -1,0 +1,186 @@
+/**
+ * nginx mocks of a service's dependencies, so that one service can be load
+ * tested alone (article 003's second phase: load client → service → mocks).
+ */
+import { createHash } from 'crypto';
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
+import { parseImage } from '../common/image';
+import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
+import { dns1035LabelError, dns1123LabelError } from '../common/names';
+import { DisruptionBudget } from '../service/capacity';
+import { resolveResources } from '../service/resources';
+import { DEFAULT_TMP_SIZE, buildWorkload, resolveSecurity } from '../service/workload';
+import { TopologySpread } from '../service/placement';
+
+/** nginx, unprivileged variant (uid 101, listens on 8080), pinned: nginx 1.30.4 is the current stable (2026-07-15). */
+export const NGINX_UNPRIVILEGED_IMAGE = 'nginxinc/nginx-unprivileged:1.30.4-alpine';
+/** The nginx user of the unprivileged image. */
+export const NGINX_UID = 101;
+const CONFIG_DIR = '/etc/nginx/mock';
+
+/** One mocked endpoint. */
+export interface MockRoute {
+  /** Exact path. */
+  readonly path: string;
+  /** @default 200 */
+  readonly status?: number;
+  /** Response body. */
+  readonly body: string;
+  /** @default 'application/json' */
+  readonly contentType?: string;
+}
+
+/** An nginx string literal: double quotes, with `"` and `\` escaped. */
+function nginxString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The whole nginx.conf of a mock: every writable path under /tmp (the root
+ * filesystem is read-only), errors to stderr, one exact location per route,
+ * `/live` and `/ready` for the probes, 404 for anything else.
+ */
+export function nginxConfig(routes: readonly MockRoute[], port: number): string {
+  const locations = routes.map((r) => [
+    `    location = ${r.path} {`,
+    `      default_type ${r.contentType ?? 'application/json'};`,
+    `      return ${r.status ?? 200} ${nginxString(r.body)};`,
+    '    }',
+  ].join('\n'));
+  return [
+    'worker_processes 1;',
+    'pid /tmp/nginx.pid;',
+    'error_log stderr warn;',
+    'events {',
+    '  worker_connections 1024;',
+    '}',
+    'http {',
+    '  access_log off;',
+    '  server_tokens off;',
+    '  client_body_temp_path /tmp/client_temp;',
+    '  proxy_temp_path /tmp/proxy_temp;',
+    '  fastcgi_temp_path /tmp/fastcgi_temp;',
+    '  uwsgi_temp_path /tmp/uwsgi_temp;',
+    '  scgi_temp_path /tmp/scgi_temp;',
+    '  server {',
+    `    listen ${port};`,
+    '    location = /live {',
+    '      default_type text/plain;',
+    '      return 200 "ok";',
+    '    }',
+    '    location = /ready {',
+    '      default_type text/plain;',
+    '      return 200 "ok";',
+    '    }',
+    ...locations,
+    '    location / {',
+    '      return 404;',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** Props of {@link MockBackend}. */
+export interface MockBackendProps {
+  /** Static responses, by exact path. */
+  readonly routes: MockRoute[];
+  /**
+   * The Service name: the name the service under test calls, so its config needs no change.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** @default 8080 */
+  readonly port?: number;
+  /** @default 2 */
+  readonly replicas?: number;
+  /** @default NGINX_UNPRIVILEGED_IMAGE */
+  readonly image?: string;
+}
+
+const RESERVED_PATHS = ['/live', '/ready'];
+
+/**
+ * An nginx serving static responses from a ConfigMap: non-root (uid 101),
+ * read-only root filesystem with an emptyDir for /tmp, behind a ClusterIP Service.
+ */
+export class MockBackend extends Construct {
+  public readonly configMap: kplus.ConfigMap;
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
+  public readonly config: string;
+  /** `<name>.<namespace>.svc.cluster.local`. */
+  public readonly dnsName: string;
+
+  constructor(scope: Construct, id: string, props: MockBackendProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    const name = props.name ?? id;
+    const nameError = dns1035LabelError(name);
+    checker.check(nameError === undefined, 'name', nameError ?? '', 'use the name of the service being mocked');
+    const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    const nsError = dns1123LabelError(namespace);
+    checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');
+    const port = props.port ?? 8080;
+    checker.check(Number.isInteger(port) && port >= 1024 && port <= 65535, 'port', `(${port}) must be from 1024 to 65535: the mock runs unprivileged`, 'use 8080');
+    checker.check(props.routes.length > 0, 'routes', 'is empty', 'mock at least one endpoint');
+    const seen = new Set<string>();
+    props.routes.forEach((r, i) => {
+      checker.check(/^\/[^\s{};"'$]*$/.test(r.path), `routes[${i}].path`, `("${r.path}") must be a path without spaces, quotes, braces, ';' or '$'`, "use a path such as '/v1/accounts'");
+      checker.check(!RESERVED_PATHS.includes(r.path), `routes[${i}].path`, `("${r.path}") is the mock's own probe path`, 'mock another path');
+      checker.check(!seen.has(r.path), `routes[${i}].path`, `("${r.path}") is mocked twice`, 'keep one route per path');
+      seen.add(r.path);
+      const status = r.status ?? 200;
+      checker.check(Number.isInteger(status) && status >= 200 && status <= 599, `routes[${i}].status`, `(${status}) must be an HTTP status from 200 to 599`, 'use 200, or a 5xx to mock a failing dependency');
+      // nginx expands $variables inside strings and has no escape for '$'.
+      checker.check(!r.body.includes('$'), `routes[${i}].body`, "contains '$', which nginx would read as a variable", 'remove it from the mocked body');
+      checker.check(/^[\w.+-]+\/[\w.+-]+$/.test(r.contentType ?? 'application/json'), `routes[${i}].contentType`, `("${r.contentType}") is not a media type`, 'use a type such as application/json');
+    });
+    const image = parseImage(props.image ?? NGINX_UNPRIVILEGED_IMAGE);
+    checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${NGINX_UNPRIVILEGED_IMAGE}`);
+    const replicas = props.replicas ?? 2;
+    checker.check(Number.isInteger(replicas) && replicas >= 1, 'replicas', `(${replicas}) must be at least 1`, 'use 2');
+    const security = resolveSecurity(checker, { runAsUser: NGINX_UID, runAsGroup: NGINX_UID });
+    const resources = resolveResources(checker, undefined);
+    checker.throwIfAny();
+
+    this.dnsName = `${name}.${namespace}.svc.cluster.local`;
+    this.config = nginxConfig(props.routes, port);
+    const labels = recommendedLabels(name, typeof image === 'string' ? 'unknown' : image.tag ?? 'latest', Chart.of(this).node.id, 'mock-backend');
+    this.configMap = new kplus.ConfigMap(this, 'Config', {
+      metadata: { name: `${name}-mock`, namespace, labels: { ...labels } },
+      data: { 'nginx.conf': this.config },
+    });
+    const workload = buildWorkload(this, {
+      name,
+      namespace,
+      labels,
+      selector: selectorLabels(name),
+      podAnnotations: { [`${ANNOTATION_PREFIX}/config-hash`]: createHash('sha256').update(this.config).digest('hex').slice(0, 16) },
+      image: { ref: props.image ?? NGINX_UNPRIVILEGED_IMAGE, ...(image as Exclude<typeof image, string>) },
+      ports: [{ name: 'http', port, appProtocol: 'http' }],
+      command: ['nginx', '-g', 'daemon off;', '-c', `${CONFIG_DIR}/nginx.conf`],
+      resources,
+      probes: {
+        liveness: kplus.Probe.fromHttpGet('/live', { port }),
+        readiness: kplus.Probe.fromHttpGet('/ready', { port }),
+      },
+      replicas: { min: replicas, max: replicas },
+      disruptionBudget: replicas > 1 ? DisruptionBudget.maxUnavailable(1) : undefined,
+      security,
+      topologySpread: TopologySpread.acrossHostsAndZones(),
+      tmpSize: DEFAULT_TMP_SIZE,
+      serviceType: kplus.ServiceType.CLUSTER_IP,
+      headless: false,
+    });
+    this.deployment = workload.deployment;
+    this.service = workload.service;
+    this.deployment.containers[0].mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'mock-config' }), { readOnly: true });
+  }
+}

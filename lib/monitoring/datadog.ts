@@ -1,0 +1,272 @@
+/**
+ * Monitors and dashboards as code for the Datadog Operator (article 003):
+ * the data-plane error rate and latency per service and mesh-wide from
+ * Envoy's trace metrics, and the Istio control plane's own failure signals.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
+import { LABEL_MANAGED_BY, MANAGED_BY } from '../common/labels';
+import { dns1035LabelError } from '../common/names';
+import { ObservableService } from '../service/observable-service';
+
+/** Envoy trace metrics (Datadog APM for Envoy): requests, errors, and the latency distribution. */
+export const ENVOY_HITS = 'trace.envoy.proxy.hits';
+export const ENVOY_ERRORS = 'trace.envoy.proxy.errors';
+export const ENVOY_LATENCY = 'trace.envoy.proxy';
+/** Istio control plane metrics (Datadog Istio integration). */
+export const ISTIO_INJECTION_FAILURES = 'istio.sidecar_injection.failure_total';
+export const ISTIO_VALIDATION_FAILURES = 'istio.galley.validation.failed';
+export const ISTIO_XDS_REJECTS = 'istio.pilot.total_xds_rejects';
+
+/** Critical and warning levels of one alert. */
+export interface AlertThresholds {
+  readonly critical: number;
+  readonly warning?: number;
+}
+
+/** Props of {@link DatadogMonitors}. */
+export interface DatadogMonitorsProps {
+  /** The services to watch, each with its own error-rate and latency monitors. */
+  readonly services: ObservableService[];
+  /** The `env` tag the metrics carry (unified service tagging). */
+  readonly env: string;
+  /** Who is notified: Datadog handles such as `@slack-payments-oncall` or `@pagerduty-payments`. */
+  readonly notify: string[];
+  /**
+   * The runbook of a signal, linked from every alert message. Given the
+   * monitor's key (`error-rate`, `latency-p99`, `mesh-error-rate`,
+   * `injection-failures`, `validation-failures`, `xds-rejects`) and the service, if any.
+   */
+  readonly runbookUrl: (signal: string, service?: ObservableService) => string;
+  /**
+   * Error rate (errors ÷ hits over 5 minutes), as a fraction.
+   * @default - critical 0.05, warning 0.02
+   */
+  readonly errorRate?: AlertThresholds;
+  /**
+   * p99 latency over 5 minutes, in seconds.
+   * @default - critical 1, warning 0.5
+   */
+  readonly latencyP99Seconds?: AlertThresholds;
+  /**
+   * Watch the Istio control plane too (sidecar injection failures, config validation failures, xDS rejects).
+   * @default true
+   */
+  readonly controlPlane?: boolean;
+  /** Tags on every monitor. @default - service and env tags only */
+  readonly tags?: string[];
+}
+
+/** One monitor's spec (datadoghq.com/v1alpha1 DatadogMonitor). */
+export interface MonitorSpec {
+  readonly name: string;
+  readonly message: string;
+  readonly query: string;
+  readonly type: 'query alert' | 'metric alert';
+  readonly tags: string[];
+  readonly options: { readonly thresholds: { readonly critical: string; readonly warning?: string }; readonly notifyNoData: boolean; readonly includeTags: boolean; readonly requireFullWindow: boolean };
+}
+
+/** Default error-rate thresholds. */
+export const DEFAULT_ERROR_RATE: AlertThresholds = { critical: 0.05, warning: 0.02 };
+/** Default p99 latency thresholds, in seconds. */
+export const DEFAULT_LATENCY_P99: AlertThresholds = { critical: 1, warning: 0.5 };
+
+/** `service:x,env:y` scope of a query. */
+function scope(env: string, service?: string): string {
+  return service ? `service:${service},env:${env}` : `env:${env}`;
+}
+
+/** The error-rate query: Envoy errors over Envoy hits, 5 minutes, against the critical threshold. */
+export function errorRateQuery(env: string, threshold: number, service?: string): string {
+  const s = scope(env, service);
+  return `sum(last_5m):sum:${ENVOY_ERRORS}{${s}}.as_count() / sum:${ENVOY_HITS}{${s}}.as_count() > ${threshold}`;
+}
+
+/** The p99 latency query on Envoy's latency distribution. */
+export function latencyP99Query(env: string, threshold: number, service: string): string {
+  return `percentile(last_5m):p99:${ENVOY_LATENCY}{${scope(env, service)}} > ${threshold}`;
+}
+
+/** A count that must stay at zero. */
+export function countQuery(metric: string, env: string): string {
+  return `sum(last_10m):sum:${metric}{${scope(env)}}.as_count() > 0`;
+}
+
+function message(what: string, runbook: string, notify: string[]): string {
+  return [`{{#is_alert}}${what} is above {{threshold}} ({{value}}).{{/is_alert}}`,
+    `{{#is_warning}}${what} is above {{warn_threshold}} ({{value}}).{{/is_warning}}`,
+    `{{#is_recovery}}${what} is back to normal.{{/is_recovery}}`,
+    `Runbook: ${runbook}`,
+    notify.join(' ')].join('\n');
+}
+
+function monitor(name: string, what: string, query: string, thresholds: AlertThresholds, tags: string[], runbook: string, notify: string[]): MonitorSpec {
+  return {
+    name,
+    message: message(what, runbook, notify),
+    query,
+    type: 'query alert',
+    tags,
+    options: {
+      // The Operator takes thresholds as strings; the critical one must equal the query's.
+      thresholds: thresholds.warning === undefined ? { critical: String(thresholds.critical) } : { critical: String(thresholds.critical), warning: String(thresholds.warning) },
+      notifyNoData: false,
+      includeTags: true,
+      requireFullWindow: false,
+    },
+  };
+}
+
+/** The monitors' specs, keyed by object name. Pure, for review and tests. */
+export function monitorSpecs(props: DatadogMonitorsProps): Array<{ key: string; spec: MonitorSpec }> {
+  const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
+  const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
+  const base = [`env:${props.env}`, `managed-by:${MANAGED_BY}`, ...(props.tags ?? [])];
+  const specs = props.services.flatMap((s) => {
+    const tags = [...base, `service:${s.name}`];
+    return [
+      { key: `${s.name}-error-rate`, spec: monitor(`[${props.env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical, s.name), errorRate, tags, props.runbookUrl('error-rate', s), props.notify) },
+      { key: `${s.name}-latency-p99`, spec: monitor(`[${props.env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${props.env}) through Envoy`, latencyP99Query(props.env, latency.critical, s.name), latency, tags, props.runbookUrl('latency-p99', s), props.notify) },
+    ];
+  });
+  specs.push({ key: 'mesh-error-rate', spec: monitor(`[${props.env}] mesh: Envoy error rate`, `The mesh-wide error rate (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical), errorRate, base, props.runbookUrl('mesh-error-rate'), props.notify) });
+  if (props.controlPlane ?? true) {
+    const once: AlertThresholds = { critical: 0 };
+    specs.push(
+      { key: 'istio-injection-failures', spec: monitor(`[${props.env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_FAILURES, props.env), once, base, props.runbookUrl('injection-failures'), props.notify) },
+      { key: 'istio-validation-failures', spec: monitor(`[${props.env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, props.env), once, base, props.runbookUrl('validation-failures'), props.notify) },
+      { key: 'istio-xds-rejects', spec: monitor(`[${props.env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, props.env), once, base, props.runbookUrl('xds-rejects'), props.notify) },
+    );
+  }
+  return specs;
+}
+
+/** The Datadog Operator's `DatadogMonitor` resources for a product's services and its mesh. */
+export class DatadogMonitors extends Construct {
+  /** The monitors, by key (`<service>-error-rate`, `mesh-error-rate`, …). */
+  public readonly monitors: Readonly<Record<string, ApiObject>>;
+
+  constructor(scope: Construct, id: string, props: DatadogMonitorsProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
+    checker.check(props.notify.length > 0 && props.notify.every((h) => h.startsWith('@')), 'notify', `(${JSON.stringify(props.notify)}) must list Datadog handles starting with '@'`, "give handles such as '@slack-payments-oncall'");
+    checker.check(/^[a-z0-9_.:/-]+$/.test(props.env), 'env', `("${props.env}") must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
+    for (const [prop, t] of [['errorRate', props.errorRate], ['latencyP99Seconds', props.latencyP99Seconds]] as const) {
+      if (!t) continue;
+      checker.check(t.critical > 0, `${prop}.critical`, `(${t.critical}) must be positive`, 'give the level that pages someone');
+      if (t.warning !== undefined) checker.check(t.warning > 0 && t.warning < t.critical, `${prop}.warning`, `(${t.warning}) must be positive and below the critical level (${t.critical})`, 'lower it');
+    }
+    checker.throwIfAny();
+    const namespace = Chart.of(this).namespace ?? 'default';
+    const specs = monitorSpecs(props);
+    for (const { key, spec } of specs) {
+      checker.check(/^https?:\/\//.test(spec.message.split('Runbook: ')[1] ?? ''), 'runbookUrl', `gives "${(spec.message.split('Runbook: ')[1] ?? '').split('\n')[0]}" for ${key}, not an http(s) URL`, 'return the runbook page of each signal');
+    }
+    checker.throwIfAny();
+    const monitors: Record<string, ApiObject> = {};
+    for (const { key, spec } of specs) {
+      monitors[key] = new ApiObject(this, key, {
+        apiVersion: 'datadoghq.com/v1alpha1',
+        kind: 'DatadogMonitor',
+        metadata: { name: key, namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+        spec,
+      });
+    }
+    this.monitors = monitors;
+  }
+}
+
+/** A Datadog dashboard widget definition (the API's JSON). */
+export type Widget = { readonly definition: { readonly type: string; readonly title?: string } & Record<string, unknown> };
+
+function metricQuery(name: string, query: string, aggregator?: string): Record<string, unknown> {
+  return { data_source: 'metrics', name, query, ...(aggregator ? { aggregator } : {}) };
+}
+
+/** A toplist of the services by a metric (formulas and functions format). */
+function toplist(title: string, metric: string, env: string): Widget {
+  return {
+    definition: {
+      type: 'toplist',
+      title,
+      requests: [{
+        queries: [metricQuery('q', `sum:${metric}{env:${env}} by {service}.as_count()`, 'sum')],
+        formulas: [{ formula: 'q', limit: { count: 10, order: 'desc' } }],
+        response_format: 'scalar',
+      }],
+    },
+  };
+}
+
+function timeseries(title: string, queries: Array<Record<string, unknown>>, formula: string): Widget {
+  return {
+    definition: {
+      type: 'timeseries',
+      title,
+      show_legend: true,
+      requests: [{ queries, formulas: [{ formula }], response_format: 'timeseries', display_type: 'line' }],
+    },
+  };
+}
+
+/**
+ * The dashboard's widgets: "top services by requests" next to "top services
+ * by errors" (article 003: when errors follow requests everywhere the problem
+ * is mesh-wide; a single service standing out is that service), then error
+ * rate and p99 latency over time per service, and the control plane signals.
+ */
+export function dashboardWidgets(env: string): Widget[] {
+  const e = `env:${env}`;
+  return [
+    toplist('Top services by requests', ENVOY_HITS, env),
+    toplist('Top services by errors', ENVOY_ERRORS, env),
+    timeseries('Error rate by service', [
+      metricQuery('errors', `sum:${ENVOY_ERRORS}{${e}} by {service}.as_count()`),
+      metricQuery('hits', `sum:${ENVOY_HITS}{${e}} by {service}.as_count()`),
+    ], 'errors / hits'),
+    timeseries('p99 latency by service (s)', [metricQuery('p99', `p99:${ENVOY_LATENCY}{${e}} by {service}`)], 'p99'),
+    timeseries('Istio control plane failures', [
+      metricQuery('injection', `sum:${ISTIO_INJECTION_FAILURES}{${e}}.as_count()`),
+      metricQuery('validation', `sum:${ISTIO_VALIDATION_FAILURES}{${e}}.as_count()`),
+      metricQuery('xds', `sum:${ISTIO_XDS_REJECTS}{${e}}.as_count()`),
+    ], 'injection + validation + xds'),
+  ];
+}
+
+/** Props of {@link DatadogServiceDashboard}. */
+export interface DatadogServiceDashboardProps {
+  readonly title: string;
+  readonly env: string;
+  /** @default - none */
+  readonly description?: string;
+}
+
+/** A Datadog Operator `DatadogDashboard` with article 003's widgets. */
+export class DatadogServiceDashboard extends Construct {
+  public readonly apiObject: ApiObject;
+  public readonly widgets: readonly Widget[];
+
+  constructor(scope: Construct, id: string, props: DatadogServiceDashboardProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    checker.check(props.title.trim().length > 0, 'title', 'is empty', 'name the dashboard');
+    const nameError = dns1035LabelError(id);
+    checker.check(nameError === undefined, 'name (from the construct id)', nameError ?? '', "give the construct an id such as 'payments-dashboard'");
+    checker.throwIfAny();
+    this.widgets = dashboardWidgets(props.env);
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'datadoghq.com/v1alpha1',
+      kind: 'DatadogDashboard',
+      metadata: { name: id, namespace: Chart.of(this).namespace ?? 'default', labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+      spec: {
+        title: props.title,
+        ...(props.description ? { description: props.description } : {}),
+        layoutType: 'ordered',
+        widgets: JSON.stringify(this.widgets),
+      },
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './datadog';
+export * from './prometheus';

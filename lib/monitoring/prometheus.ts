@@ -1,0 +1,83 @@
+/**
+ * The same alerts for teams without Datadog (article 001's stack): Prometheus
+ * Operator `PrometheusRule`s on Istio's standard metrics.
+ */
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
+import { LABEL_MANAGED_BY, MANAGED_BY } from '../common/labels';
+import { ObservableService } from '../service/observable-service';
+import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
+
+/** Istio standard metrics (istio.io/latest/docs/reference/config/metrics). */
+export const ISTIO_REQUESTS_TOTAL = 'istio_requests_total';
+export const ISTIO_REQUEST_DURATION = 'istio_request_duration_milliseconds_bucket';
+
+/** Requests to a service as its own sidecar reports them. */
+function selector(service: ObservableService, extra = ''): string {
+  return `{reporter="destination",destination_service_name="${service.name}",destination_service_namespace="${service.namespace}"${extra}}`;
+}
+
+/** The 5xx share of a service's requests over 5 minutes. */
+export function errorRateExpr(service: ObservableService): string {
+  return `sum(rate(${ISTIO_REQUESTS_TOTAL}${selector(service, ',response_code=~"5.."')}[5m])) / sum(rate(${ISTIO_REQUESTS_TOTAL}${selector(service)}[5m]))`;
+}
+
+/** A service's p99 latency in milliseconds over 5 minutes. */
+export function latencyP99Expr(service: ObservableService): string {
+  return `histogram_quantile(0.99, sum by (le) (rate(${ISTIO_REQUEST_DURATION}${selector(service)}[5m])))`;
+}
+
+/** Props of {@link PrometheusAlerts}. */
+export interface PrometheusAlertsProps {
+  readonly services: ObservableService[];
+  /** The runbook of a signal (`error-rate`, `latency-p99`) for a service. */
+  readonly runbookUrl: (signal: string, service: ObservableService) => string;
+  /** @default - critical 0.05, warning 0.02 */
+  readonly errorRate?: AlertThresholds;
+  /** p99 latency in seconds. @default - critical 1, warning 0.5 */
+  readonly latencyP99Seconds?: AlertThresholds;
+  /** Labels Prometheus uses to pick up the rule (the Prometheus resource's ruleSelector). @default - none */
+  readonly ruleLabels?: Record<string, string>;
+}
+
+type PromRule = { alert: string; expr: string; for: string; labels: Record<string, string>; annotations: Record<string, string> };
+
+function rules(name: string, expr: string, t: AlertThresholds, summary: string, runbook: string, service: ObservableService): PromRule[] {
+  const levels: Array<[string, number]> = [['critical', t.critical], ...(t.warning !== undefined ? [['warning', t.warning] as [string, number]] : [])];
+  return levels.map(([severity, threshold]) => ({
+    alert: `${name}${severity === 'critical' ? 'Critical' : 'Warning'}`,
+    expr: `${expr} > ${threshold}`,
+    for: '5m',
+    labels: { severity, service: service.name },
+    annotations: { summary: `${summary} is above ${threshold}`, runbook_url: runbook },
+  }));
+}
+
+/** A `PrometheusRule` (monitoring.coreos.com/v1) with the error-rate and latency alerts of each service. */
+export class PrometheusAlerts extends Construct {
+  public readonly apiObject: ApiObject;
+
+  constructor(scope: Construct, id: string, props: PrometheusAlertsProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
+    checker.throwIfAny();
+    const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
+    const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
+    const groups = props.services.map((s) => ({
+      name: `${s.namespace}.${s.name}`,
+      rules: [
+        ...rules('ServiceErrorRate', errorRateExpr(s), errorRate, `The 5xx rate of ${s.name}`, props.runbookUrl('error-rate', s), s),
+        ...rules('ServiceLatencyP99', latencyP99Expr(s), { critical: latency.critical * 1000, warning: latency.warning === undefined ? undefined : latency.warning * 1000 },
+          `The p99 latency (ms) of ${s.name}`, props.runbookUrl('latency-p99', s), s),
+      ],
+    }));
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: id, namespace: Chart.of(this).namespace ?? 'default', labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...props.ruleLabels } },
+      spec: { groups },
+    });
+  }
+}
