@@ -1,8 +1,8 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
-import { envoyConcurrency } from '../lib/envoy/front-envoy';
+import { MAX_UPSTREAMS_INDENTED, envoyConcurrency } from '../lib/envoy/front-envoy';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';
@@ -20,7 +20,7 @@ function build(props: (p: ReturnType<typeof product>) => Partial<FrontEnvoyProps
   const manifests = synth(p.chart);
   const configMap = manifests.find((m) => m.kind === 'ConfigMap')!;
   const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'front')!;
-  const config = parse(configMap.data['envoy.yaml']) as Manifest;
+  const config = parse(configMap.data['envoy.json']) as Manifest;
   const hcm = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
   return { ...p, front, manifests, configMap, deployment, config, hcm };
 }
@@ -117,7 +117,7 @@ describe('the Envoy workload', () => {
     expect(container.volumeMounts).toContainEqual({ mountPath: '/etc/envoy', name: 'envoy-config', readOnly: true });
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'envoy-config', configMap: { name: configMap.metadata.name } });
     expect(container.command).toEqual(['/usr/local/bin/envoy']);
-    expect(container.args).toEqual(['--config-path', '/etc/envoy/envoy.yaml', '--concurrency', '2', '--log-level', 'info']);
+    expect(container.args).toEqual(['--config-path', '/etc/envoy/envoy.json', '--concurrency', '2', '--log-level', 'info']);
   });
 
   test('concurrency follows the CPU limit in whole cores, at least one', () => {
@@ -221,11 +221,28 @@ describe('synth-time validation', () => {
     expect(() => app.synth()).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].lb_policy: "ROUND_ROBBIN" is not one of/);
   });
 
+  test('the stated capacity is exact: MAX_UPSTREAMS_INDENTED mixed upstreams fit, one more fails at construct time with the remedy', () => {
+    const chart = new Chart(Testing.app(), 'big', { namespace: 'mesh' });
+    // The mix npm run bench:envoy-capacity measures: alternating HTTP/1.1 and gRPC, prefix routes, Datadog tracing.
+    const services = Array.from({ length: MAX_UPSTREAMS_INDENTED + 1 }, (_v, i) => new ObservableService(chart, `svc-${i}`, {
+      image: 'a/svc:1', port: i % 2 ? 9090 : 8080, protocol: i % 2 ? Protocol.GRPC : Protocol.HTTP,
+    }));
+    const routes = services.map((s) => ({ prefix: `/${s.name}/`, service: s }));
+    expect(() => new FrontEnvoy(chart, 'fits', { routes: routes.slice(0, MAX_UPSTREAMS_INDENTED), tracing: Tracing.datadog() })).not.toThrow();
+    const error = constructError(() => new FrontEnvoy(chart, 'front', { routes, tracing: Tracing.datadog() }));
+    expect(error.problems.map((p) => p.prop)).toEqual(['routes']);
+    expect(error.message).toMatch(/big\/front.*over what one ConfigMap holds \(1 MiB.*split the routes across several FrontEnvoy constructs.*or set compactConfig: true \(about 846 fit\)/s);
+    // Nothing was emitted for the rejected proxy.
+    expect(chart.node.findChild('front').node.findAll().filter((c) => ApiObject.isApiObject(c))).toEqual([]);
+    // The same routes fit with the compact encoding.
+    expect(() => new FrontEnvoy(chart, 'compact', { routes, tracing: Tracing.datadog(), compactConfig: true })).not.toThrow();
+  });
+
   test('a config over the ConfigMap limit fails synth with the remedy', () => {
     const chart = new Chart(Testing.app(), 'big');
     const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
     const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
-    Object.assign(front, { configYaml: 'x'.repeat(1024 * 1024) });
+    Object.assign(front, { configText: 'x'.repeat(1024 * 1024) });
     expect(front.validateConfig().join('\n')).toMatch(/over what one ConfigMap holds \(1 MiB.*Fix: split the routes across several FrontEnvoy constructs/);
   });
 });

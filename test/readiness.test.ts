@@ -132,12 +132,12 @@ function product(props: { frontTracing?: Tracing; appTracing?: Tracing; healthPa
   return { chart, web, front, manifests: Testing.synth(chart) as Manifest[] };
 }
 function envoyConfig(manifests: Manifest[]): Manifest {
-  return parse(manifests.find((m) => m.kind === 'ConfigMap')!.data['envoy.yaml']);
+  return parse(manifests.find((m) => m.kind === 'ConfigMap')!.data['envoy.json']);
 }
 function withEnvoyConfig(manifests: Manifest[], edit: (config: Manifest) => void): Manifest[] {
   const config = envoyConfig(manifests);
   edit(config);
-  return manifests.map((m) => (m.kind === 'ConfigMap' ? { ...m, data: { 'envoy.yaml': JSON.stringify(config) } } : m));
+  return manifests.map((m) => (m.kind === 'ConfigMap' ? { ...m, data: { 'envoy.json': JSON.stringify(config) } } : m));
 }
 const hcmOf = (c: Manifest) => c.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
 
@@ -376,4 +376,21 @@ test('a gRPC service behind a front proxy: the load figure follows the headless 
   const load = healthCheckLoads(new ManifestModel(manifests.map((manifest) => ({ manifest, suppressions: new Map() })))).find((l) => l.workload.name === 'ledger')!;
   // 3 Envoys every 5 s plus half the 1 s jitter: 3 / 5.5 s per pod.
   expect(load.fromProxies).toBeCloseTo(3 / 5.5, 10);
+});
+
+test('enforce() changes nothing in the output, though synthesis reuses the JSON the rules read', () => {
+  const synthDir = (enforce: boolean) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-'));
+    const app = new App({ outdir });
+    buildExamples(app);
+    if (enforce) ProductionReadiness.enforce(app, { printTable: false });
+    app.synth();
+    return Object.fromEntries(fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).map((f) => [f, fs.readFileSync(path.join(outdir, f), 'utf8')]));
+  };
+  const plain = synthDir(false);
+  const enforced = synthDir(true);
+  expect(Object.keys(enforced)).toEqual(Object.keys(plain));
+  for (const file of Object.keys(plain)) expect(enforced[file]).toBe(plain[file]);
+  // The suppressions stamped by suppress() are part of both.
+  expect(plain['loadtest-invoice.k8s.yaml']).toContain('observable.cdk8s.io/suppress.OBS-CAP1');
 });

@@ -75,9 +75,30 @@ export class ManifestModel {
   public readonly workloads: ManifestWorkload[];
   public readonly envoys: EnvoyBootstrap[];
 
+  /** Services by `<name>.<namespace>`. */
+  private readonly servicesByHost = new Map<string, Resource>();
+  /** The workloads each Service selects. */
+  private readonly workloadsByService = new Map<Resource, ManifestWorkload[]>();
+
   constructor(public readonly resources: readonly Resource[]) {
     const ns = (r: Resource) => r.manifest.metadata?.namespace ?? 'default';
-    const ofKind = (kind: string) => resources.filter((r) => r.manifest.kind === kind);
+    const byKind = new Map<string, Resource[]>();
+    for (const r of resources) {
+      const list = byKind.get(r.manifest.kind);
+      if (list) list.push(r);
+      else byKind.set(r.manifest.kind, [r]);
+    }
+    const ofKind = (kind: string) => byKind.get(kind) ?? [];
+    // Selector lookups go through an index on one label of each selector, so
+    // a large product is not matched all against all.
+    const services = new SelectorIndex(ofKind('Service'), (r) => r.manifest.spec?.selector, ns);
+    const budgets = new SelectorIndex(ofKind('PodDisruptionBudget'), (r) => r.manifest.spec?.selector?.matchLabels, ns);
+    const autoscalers = new Map<string, Resource>();
+    for (const h of ofKind('HorizontalPodAutoscaler')) {
+      autoscalers.set(`${ns(h)}/${h.manifest.spec?.scaleTargetRef?.kind}/${h.manifest.spec?.scaleTargetRef?.name}`, h);
+    }
+    for (const s of ofKind('Service')) this.servicesByHost.set(`${s.manifest.metadata?.name}.${ns(s)}`, s);
+    const workloadsByConfigMap = new Map<string, ManifestWorkload>();
     this.workloads = resources
       .filter((r) => WORKLOAD_KINDS.has(r.manifest.kind) || r.manifest.kind === 'Pod')
       .map((r) => {
@@ -85,24 +106,31 @@ export class ManifestModel {
         const template = m.kind === 'Pod' ? { metadata: m.metadata, spec: m.spec } : m.spec?.template ?? {};
         const podLabels: Record<string, string> = template.metadata?.labels ?? {};
         const namespace = ns(r);
-        const services = ofKind('Service').filter((s) => ns(s) === namespace && matches(s.manifest.spec?.selector, podLabels));
-        const autoscaler = ofKind('HorizontalPodAutoscaler').find((h) => ns(h) === namespace
-          && h.manifest.spec?.scaleTargetRef?.kind === m.kind && h.manifest.spec?.scaleTargetRef?.name === m.metadata?.name);
-        const disruptionBudgets = ofKind('PodDisruptionBudget').filter((p) => ns(p) === namespace && matches(p.manifest.spec?.selector?.matchLabels, podLabels));
+        const autoscaler = autoscalers.get(`${namespace}/${m.kind}/${m.metadata?.name}`);
         const fixed = m.kind === 'Pod' ? 1 : m.spec?.replicas ?? 1;
         const replicas = autoscaler
           ? { min: autoscaler.manifest.spec?.minReplicas ?? 1, max: autoscaler.manifest.spec?.maxReplicas ?? 1 }
           : { min: fixed, max: fixed };
-        return { resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, template, podLabels, services, autoscaler, disruptionBudgets, replicas };
+        const workload: ManifestWorkload = {
+          resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, template, podLabels,
+          services: services.matching(namespace, podLabels), autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
+        };
+        for (const s of workload.services) {
+          const list = this.workloadsByService.get(s);
+          if (list) list.push(workload);
+          else this.workloadsByService.set(s, [workload]);
+        }
+        for (const v of (template.spec?.volumes ?? []) as Manifest[]) {
+          if (v.configMap?.name) workloadsByConfigMap.set(`${namespace}/${v.configMap.name}`, workload);
+        }
+        return workload;
       });
     this.envoys = [];
     for (const configMap of ofKind('ConfigMap')) {
       for (const [key, text] of Object.entries(configMap.manifest.data ?? {})) {
         const config = parseEnvoy(String(text));
         if (!config) continue;
-        const workload = this.workloads.find((w) => w.namespace === ns(configMap)
-          && (w.template.spec?.volumes ?? []).some((v: Manifest) => v.configMap?.name === configMap.manifest.metadata?.name));
-        this.envoys.push({ configMap, key, config, workload });
+        this.envoys.push({ configMap, key, config, workload: workloadsByConfigMap.get(`${ns(configMap)}/${configMap.manifest.metadata?.name}`) });
       }
     }
   }
@@ -110,18 +138,44 @@ export class ManifestModel {
   /** The workloads behind a Service's in-cluster DNS name (`<name>.<namespace>.svc...`). */
   public workloadsBehind(host: string): { service?: Resource; workloads: ManifestWorkload[] } {
     const match = /^([^.]+)\.([^.]+)\.svc(\.cluster\.local)?$/.exec(host);
-    if (!match) return { workloads: [] };
-    const [, name, namespace] = match;
-    const service = this.resources.find((r) => r.manifest.kind === 'Service' && r.manifest.metadata?.name === name && (r.manifest.metadata?.namespace ?? 'default') === namespace);
-    if (!service) return { workloads: [] };
-    return { service, workloads: this.workloads.filter((w) => w.services.includes(service)) };
+    const service = match ? this.servicesByHost.get(`${match[1]}.${match[2]}`) : undefined;
+    return service ? { service, workloads: this.workloadsByService.get(service) ?? [] } : { workloads: [] };
+  }
+}
+
+/** Objects with a label selector, indexed by namespace and one of their selector's labels. */
+class SelectorIndex {
+  private readonly index = new Map<string, Array<{ resource: Resource; selector: Record<string, string>; order: number }>>();
+
+  constructor(resources: readonly Resource[], selectorOf: (r: Resource) => Record<string, string> | undefined, namespaceOf: (r: Resource) => string) {
+    resources.forEach((resource, order) => {
+      const selector = selectorOf(resource);
+      const first = selector ? Object.entries(selector).sort(([a], [b]) => a.localeCompare(b))[0] : undefined;
+      if (!selector || !first) return; // an empty selector selects nothing here
+      const key = `${namespaceOf(resource)}\u0000${first[0]}=${first[1]}`;
+      const list = this.index.get(key);
+      if (list) list.push({ resource, selector, order });
+      else this.index.set(key, [{ resource, selector, order }]);
+    });
+  }
+
+  /** The objects in `namespace` whose selector matches `labels`, in manifest order. */
+  public matching(namespace: string, labels: Record<string, string>): Resource[] {
+    const found = new Map<Resource, number>();
+    for (const [k, v] of Object.entries(labels)) {
+      for (const candidate of this.index.get(`${namespace}\u0000${k}=${v}`) ?? []) {
+        if (matches(candidate.selector, labels)) found.set(candidate.resource, candidate.order);
+      }
+    }
+    return [...found.entries()].sort((a, b) => a[1] - b[1]).map(([r]) => r);
   }
 }
 
 function parseEnvoy(text: string): Manifest | undefined {
   if (!text.includes('static_resources')) return undefined;
   try {
-    const parsed = parse(text) as Manifest;
+    // JSON (FrontEnvoy writes envoy.json) parses far faster than YAML, which is its superset.
+    const parsed = (text.trimStart().startsWith('{') ? JSON.parse(text) : parse(text)) as Manifest;
     return parsed && typeof parsed === 'object' && parsed.static_resources ? parsed : undefined;
   } catch {
     return undefined;

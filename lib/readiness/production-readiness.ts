@@ -36,11 +36,7 @@ export interface EnforceOptions extends ReadinessOptions {
 export class ProductionReadiness {
   /** The findings for every API object under `scope`, suppressed ones marked. */
   public static check(scope: IConstruct, options: ReadinessOptions = {}): Finding[] {
-    const resources: Resource[] = scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => {
-      const manifest = o.toJson();
-      return { manifest, constructPath: o.node.path, suppressions: new Map([...annotationSuppressions(manifest), ...inheritedSuppressions(o)]) };
-    });
-    return evaluate(resources, options);
+    return evaluate(resourcesUnder(scope).map(({ resource }) => resource), options);
   }
 
   /**
@@ -51,7 +47,9 @@ export class ProductionReadiness {
   public static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
     scope.node.addValidation({
       validate: () => {
-        const findings = ProductionReadiness.check(scope, options);
+        const resources = resourcesUnder(scope);
+        const findings = evaluate(resources.map(({ resource }) => resource), options);
+        reuseForSynthesis(resources);
         if (options.printTable ?? true) console.log(formatTable(findings));
         const outdir = options.outdir ?? App.of(scope).outdir;
         fs.mkdirSync(outdir, { recursive: true });
@@ -86,6 +84,40 @@ export class ProductionReadiness {
       },
     });
   }
+}
+
+/** Every API object under `scope` as a rule input, with the object it came from. */
+function resourcesUnder(scope: IConstruct): Array<{ object: ApiObject; resource: Resource }> {
+  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((object) => {
+    const manifest = object.toJson();
+    const suppressions = new Map([...annotationSuppressions(manifest), ...inheritedSuppressions(object)]);
+    return { object, resource: { manifest, constructPath: object.node.path, suppressions } };
+  });
+}
+
+/**
+ * Synthesis computes each object's JSON again, which at a thousand services
+ * costs as much as the rules themselves: hand it the JSON just computed.
+ * The only change validation still makes to an object is the suppression
+ * annotations that `suppress` stamps (nearest scope wins, as here), so they
+ * are added to the reused JSON, keys sorted as cdk8s sorts them.
+ */
+function reuseForSynthesis(resources: ReadonlyArray<{ object: ApiObject; resource: Resource }>): void {
+  for (const { object, resource } of resources) {
+    const manifest = resource.manifest;
+    const stamped = [...inheritedSuppressions(object)];
+    if (stamped.length > 0) {
+      const annotations: Record<string, string> = { ...manifest.metadata?.annotations };
+      for (const [ruleId, reason] of stamped) annotations[`${SUPPRESS_ANNOTATION_PREFIX}${ruleId}`] = reason;
+      manifest.metadata = sortedKeys({ ...manifest.metadata, annotations: sortedKeys(annotations) });
+    }
+    Object.defineProperty(object, 'toJson', { value: () => manifest, configurable: true });
+  }
+}
+
+/** The object with its keys in the order cdk8s writes them (plain code-unit sort, cdk8s/lib/_util.js sanitizeValue). */
+function sortedKeys<T extends Record<string, unknown>>(obj: T): T {
+  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]])) as T;
 }
 
 /** Suppressions recorded on the construct and its ancestors; the nearest wins. */
