@@ -51,3 +51,18 @@ export class PropChecker {
     }
   }
 }
+
+/**
+ * Builds a child construct from props the user gave its parent, so that a
+ * mistake in them is reported as the parent's: the path the user declared and
+ * the prop names of the parent (which the child shares). The child throws
+ * before it makes any object.
+ */
+export function asOwnProps<T>(scope: IConstruct, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ConfigurationError && e.constructPath !== scope.node.path) throw new ConfigurationError(scope.node.path, e.problems);
+    throw e;
+  }
+}

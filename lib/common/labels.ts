@@ -1,3 +1,6 @@
+import { PropChecker } from './errors';
+import { labelValueError, qualifiedNameError } from './names';
+
 /** Kubernetes recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels). */
 export const LABEL_NAME = 'app.kubernetes.io/name';
 export const LABEL_VERSION = 'app.kubernetes.io/version';
@@ -29,4 +32,19 @@ export function recommendedLabels(name: string, version: string, partOf: string,
   };
   if (component) labels[LABEL_COMPONENT] = component;
   return labels;
+}
+
+/**
+ * Checks user-given labels (keys and values) or annotations (keys only; any
+ * value): the API server rejects the whole object for one bad key.
+ */
+export function checkMetadataMap(checker: PropChecker, prop: string, map: Readonly<Record<string, string>> | undefined, kind: 'labels' | 'annotations'): void {
+  for (const [key, value] of Object.entries(map ?? {})) {
+    const keyError = qualifiedNameError(key);
+    checker.check(keyError === undefined, prop, `key ${keyError}`, "use a key such as 'example.com/team' or 'team'");
+    if (kind === 'labels') {
+      const valueError = labelValueError(value);
+      checker.check(valueError === undefined, `${prop}.${key}`, valueError ?? '', 'use a label value such as payments');
+    }
+  }
 }

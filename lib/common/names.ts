@@ -53,3 +53,16 @@ export function labelValueError(value: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Environment variable names: letters, digits, '_', '-' and '.', not starting
+ * with a digit. Kubernetes 1.30 and later accept any printable ASCII but '='
+ * (RelaxedEnvironmentVariableValidation); this is the rule every supported
+ * version accepts (IsEnvVarName).
+ */
+export function envVarNameError(value: string): string | undefined {
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) {
+    return `("${value}") is not a valid environment variable name: letters, digits, '_', '-' and '.', not starting with a digit`;
+  }
+  return undefined;
+}

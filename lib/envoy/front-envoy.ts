@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, asOwnProps } from '../common/errors';
 import { ANNOTATION_PREFIX } from '../common/labels';
 import { cpuMillis, proxyConcurrency } from '../common/quantities';
 import { AutoscalingProps, ThroughputProps } from '../service/capacity';
@@ -318,6 +318,11 @@ export class FrontEnvoy extends Construct {
       checker.check(Number.isInteger(value) && value >= 0, key in circuitBreakers ? `circuitBreakers.${key}` : `outlierDetection.${key}`, `(${value}) must be a whole number`, 'give a count');
     }
     checkPercent(checker, 'outlierDetection.maxEjectionPercent', outlierDetection.maxEjectionPercent);
+    // Envoy requires both durations above zero (outlier_detection.proto: duration gt 0).
+    for (const key of ['intervalMs', 'baseEjectionTimeMs'] as const) {
+      checker.check(Number.isInteger(outlierDetection[key]) && outlierDetection[key] >= 1, `outlierDetection.${key}`, `(${outlierDetection[key]}) must be a whole number of milliseconds, at least 1`,
+        `give a duration such as ${DEFAULT_OUTLIER_DETECTION[key]}`);
+    }
     const xffNumTrustedHops = props.xffNumTrustedHops ?? 1;
     checker.check(Number.isInteger(xffNumTrustedHops) && xffNumTrustedHops >= 0, 'xffNumTrustedHops', `(${xffNumTrustedHops}) must be a whole number`, 'count the proxies in front of Envoy (1 for a load balancer)');
 
@@ -352,7 +357,8 @@ export class FrontEnvoy extends Construct {
     if (sizeProblem) checker.check(false, 'routes', sizeProblem.problem, sizeProblem.fix);
     checker.throwIfAny();
 
-    this.proxy = new ObservableService(this, 'Proxy', {
+    // The workload's props are this construct's props (name, replicas, resources, image, ...).
+    this.proxy = asOwnProps(this, () => new ObservableService(this, 'Proxy', {
       name,
       image: props.image ?? DEFAULT_ENVOY_IMAGE,
       port: listenerPort,
@@ -377,7 +383,7 @@ export class FrontEnvoy extends Construct {
       serviceAnnotations: props.serviceAnnotations,
       nodeGroup: props.nodeGroup,
       topologySpread: props.topologySpread,
-    });
+    }));
     this.configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: `${name}-envoy-config`, namespace: this.proxy.namespace, labels: { ...this.proxy.labels } },
       data: { [ENVOY_CONFIG_FILE]: this.configText },

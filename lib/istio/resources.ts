@@ -138,6 +138,15 @@ export class MeshDestinationRule extends Construct {
     for (const [key, value] of Object.entries(props.connectionPool ?? {})) {
       if (typeof value === 'number') checker.check(Number.isInteger(value) && value >= 1, `connectionPool.${key}`, `(${value}) must be a whole number of at least 1`, 'give a limit');
     }
+    // istiod's webhook rejects durations under 1 ms (pkg/config/validation, agent.ValidateDuration).
+    const durations: Array<readonly [string, Duration | undefined]> = [
+      ['connectionPool.connectTimeout', props.connectionPool?.connectTimeout],
+      ['outlierDetection.interval', props.outlierDetection?.interval],
+      ['outlierDetection.baseEjectionTime', props.outlierDetection?.baseEjectionTime],
+    ];
+    for (const [prop, d] of durations) {
+      if (d !== undefined) checker.check(d.toMilliseconds() >= 1, prop, `(${d.toMilliseconds()} ms) must be at least 1 ms`, 'give a duration such as Duration.seconds(1)');
+    }
     const percent = props.outlierDetection?.maxEjectionPercent;
     if (percent !== undefined) checker.check(percent >= 0 && percent <= 100, 'outlierDetection.maxEjectionPercent', `(${percent}) must be from 0 to 100`, 'use 50');
     const errors = props.outlierDetection?.consecutive5xxErrors;

@@ -5,9 +5,10 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { PropChecker } from '../common/errors';
 import { ObservableService } from '../service/observable-service';
-import { ISTIO_INJECT_LABEL, MeshProps } from '../istio/sidecar';
-import { FORTIO_IMAGE, LoadTest } from './fortio';
+import { ISTIO_INJECT_LABEL, MeshProps, resolveMeshSidecar } from '../istio/sidecar';
+import { FORTIO_IMAGE, LoadTest, checkLoadOptions } from './fortio';
 
 /** Props of {@link ProxyBenchmark}. */
 export interface ProxyBenchmarkProps {
@@ -37,6 +38,18 @@ export class ProxyBenchmark extends Construct {
 
   constructor(scope: Construct, id: string, props: ProxyBenchmarkProps = {}) {
     super(scope, id);
+    const load = {
+      qps: props.qps ?? 1000,
+      connections: props.connections ?? 16,
+      duration: props.duration ?? Duration.minutes(5),
+      payloadSize: props.payloadSize ?? 1024,
+    };
+    // Checked here, under this construct's props, before any server exists.
+    const checker = new PropChecker(this);
+    checkLoadOptions(checker, load);
+    resolveMeshSidecar(checker, props.mesh ?? {}, undefined);
+    checker.throwIfAny();
+
     const server = (name: string, mesh: MeshProps | undefined) => new ObservableService(this, name, {
       image: FORTIO_IMAGE,
       port: 8080,
@@ -51,12 +64,6 @@ export class ProxyBenchmark extends Construct {
     // Explicit, so a namespace with injection on still runs the baseline without a proxy.
     this.baselineServer.deployment.podMetadata.addLabel(ISTIO_INJECT_LABEL, 'false');
     this.meshServer = server('fortio-mesh', props.mesh ?? {});
-    const load = {
-      qps: props.qps ?? 1000,
-      connections: props.connections ?? 16,
-      duration: props.duration ?? Duration.minutes(5),
-      payloadSize: props.payloadSize ?? 1024,
-    };
     this.baselineClient = new LoadTest(this, 'benchmark-baseline', { ...load, target: { service: this.baselineServer, path: '/echo' }, mesh: false });
     this.meshClient = new LoadTest(this, 'benchmark-mesh', { ...load, target: { service: this.meshServer, path: '/echo' }, mesh: true });
   }

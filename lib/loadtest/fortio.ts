@@ -64,8 +64,8 @@ export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions): 
   return args;
 }
 
-/** Checks load options; problems go to `checker`. */
-export function checkLoadOptions(checker: PropChecker, target: LoadTarget, options: FortioLoadOptions): void {
+/** Checks load options, and the target when given; problems go to `checker`. */
+export function checkLoadOptions(checker: PropChecker, options: FortioLoadOptions, target?: LoadTarget): void {
   checker.check(Number.isFinite(options.qps) && options.qps >= 0, 'qps', `(${options.qps}) must be 0 (as fast as possible) or a positive rate`, 'give the requests per second to hold');
   const c = options.connections ?? 8;
   checker.check(Number.isInteger(c) && c >= 1, 'connections', `(${c}) must be a whole number of at least 1`, 'use about twice the pod count for HTTP/1.1');
@@ -77,8 +77,8 @@ export function checkLoadOptions(checker: PropChecker, target: LoadTarget, optio
     checker.check(/^[A-Za-z0-9-]+$/.test(name) && !/[\r\n]/.test(value), `headers.${name}`, 'must be a header name without spaces and a value on one line', 'fix the header');
   }
   for (const p of options.percentiles ?? []) checker.check(p > 0 && p < 100, 'percentiles', `(${p}) must be between 0 and 100`, 'use values such as 50, 99, 99.9');
-  if ('url' in target) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
-  if ('service' in target && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
+  if (target && 'url' in target) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
+  if (target && 'service' in target && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
 }
 
 /** Props of {@link LoadTest}. */
@@ -112,7 +112,7 @@ export class LoadTest extends Construct {
   constructor(scope: Construct, id: string, props: LoadTestProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    checkLoadOptions(checker, props.target, props);
+    checkLoadOptions(checker, props, props.target);
     const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     const nsError = dns1123LabelError(namespace);
     checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');

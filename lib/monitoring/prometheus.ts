@@ -5,7 +5,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { LABEL_MANAGED_BY, MANAGED_BY } from '../common/labels';
+import { LABEL_MANAGED_BY, MANAGED_BY, checkMetadataMap } from '../common/labels';
 import { ObservableService } from '../service/observable-service';
 import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
 
@@ -62,6 +62,7 @@ export class PrometheusAlerts extends Construct {
     super(scope, id);
     const checker = new PropChecker(this);
     checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
+    checkMetadataMap(checker, 'ruleLabels', props.ruleLabels, 'labels');
     checker.throwIfAny();
     const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
     const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;

@@ -3,8 +3,9 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
 import { ImageReference, parseImage } from '../common/image';
-import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
-import { dns1035LabelError, dns1123LabelError, labelValueError } from '../common/names';
+import { ANNOTATION_PREFIX, checkMetadataMap, recommendedLabels, selectorLabels } from '../common/labels';
+import { dns1035LabelError, dns1123LabelError, envVarNameError, labelValueError } from '../common/names';
+import { sizeBytes } from '../common/quantities';
 import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from './capacity';
 import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from './placement';
@@ -258,6 +259,9 @@ export class ObservableService extends Construct {
       const componentError = labelValueError(props.component);
       checker.check(componentError === undefined && props.component.length > 0, 'component', componentError ?? 'is empty', 'give the role as a label value, such as front-proxy');
     }
+    checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
+    const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
+    checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
     this.tracing = props.tracing;
     const telemetry = props.tracing ? telemetryWiring(checker, props.tracing, { name: this.name, version }) : undefined;
     const env = mergeEnv(checker, telemetry, props.env);
@@ -311,7 +315,7 @@ export class ObservableService extends Construct {
       serviceAccount: props.serviceAccount,
       nodeGroup: this.nodeGroup,
       topologySpread: this.topologySpread,
-      tmpSize: props.tmpSize ?? DEFAULT_TMP_SIZE,
+      tmpSize,
       serviceType,
       headless: this.protocol.headless,
       serviceAnnotations: props.serviceAnnotations,
@@ -333,6 +337,8 @@ function mergeEnv(checker: PropChecker, telemetry: TelemetryWiring | undefined, 
   const merged: Array<readonly [string, kplus.EnvValue]> = [...(telemetry?.env ?? [])];
   const taken = new Set(merged.map(([name]) => name));
   for (const [name, value] of Object.entries(user ?? {})) {
+    const nameError = envVarNameError(name);
+    checker.check(nameError === undefined, `env.${name}`, nameError ?? '', 'rename the variable');
     checker.check(!taken.has(name), `env.${name}`, 'is set by the tracing wiring', `remove it from 'env', or change the 'tracing' value instead`);
     merged.push([name, value]);
   }

@@ -89,11 +89,17 @@ export class OtelExporter {
   public static elasticApm(options: ElasticApmExporterOptions): OtelExporter {
     const name = options.name ?? 'elastic';
     const tokenVar = envVarFor(name, 'SECRET_TOKEN');
+    const port = options.port ?? ELASTIC_APM_PORT;
+    const problems = [
+      ...nameProblems(options.name),
+      ...(HOST.test(options.host) ? [] : [{ option: 'host', problem: `("${options.host}") must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
+      ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [{ option: 'port', problem: `(${port}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
+    ];
     return new OtelExporter(`otlp_grpc/${name}`, {
-      endpoint: `${options.host}:${options.port ?? ELASTIC_APM_PORT}`,
+      endpoint: `${options.host}:${port}`,
       headers: { Authorization: `Bearer \${env:${tokenVar}}` },
       ...(options.insecure ? { tls: { insecure: true } } : {}),
-    }, [{ name: tokenVar, ...options.secretToken }]);
+    }, [{ name: tokenVar, ...options.secretToken }], problems);
   }
 
   /** Any OTLP endpoint, over gRPC (`otlp_grpc`) or HTTP (`otlp_http`). */
@@ -102,13 +108,24 @@ export class OtelExporter {
     const config: Record<string, unknown> = { endpoint: options.endpoint };
     if (options.bearerToken) config.headers = { Authorization: `Bearer \${env:${tokenVar}}` };
     if (options.insecure) config.tls = { insecure: true };
-    const component = options.protocol === 'http' ? 'otlp_http' : 'otlp_grpc';
-    return new OtelExporter(`${component}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : []);
+    const http = options.protocol === 'http';
+    // otlp_http takes a base URL; otlp_grpc a gRPC target, host:port with an optional scheme.
+    const endpointOk = (http ? HTTP_URL : GRPC_TARGET).test(options.endpoint);
+    const problems = [
+      ...nameProblems(options.name),
+      ...(endpointOk ? [] : [{
+        option: 'endpoint', problem: `("${options.endpoint}") is not ${http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)'}`,
+        fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
+      }]),
+    ];
+    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems);
   }
 
   /** The Datadog exporter, with the API key from a Secret. */
   public static datadog(options: DatadogExporterOptions): OtelExporter {
-    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site: options.site ?? 'datadoghq.com' } }, [{ name: 'DD_API_KEY', ...options.apiKey }]);
+    const site = options.site ?? 'datadoghq.com';
+    const problems = HOST.test(site) ? [] : [{ option: 'site', problem: `("${site}") must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }];
+    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems);
   }
 
   private constructor(
@@ -118,7 +135,20 @@ export class OtelExporter {
     public readonly config: Readonly<Record<string, unknown>>,
     /** Environment variables read from Secrets. */
     public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
+    /** What is wrong with the options; the collector reports each under `exporters[i].<option>`. */
+    public readonly problems: ReadonlyArray<{ readonly option: string; readonly problem: string; readonly fix: string }>,
   ) {}
+}
+
+/** A host name or an IPv4 address (no scheme, port or path). */
+const HOST = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
+const GRPC_TARGET = /^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** Exporter names become part of the component id and of a variable name. */
+function nameProblems(name: string | undefined): Array<{ option: string; problem: string; fix: string }> {
+  if (name === undefined || /^[a-z0-9][a-z0-9_-]*$/i.test(name)) return [];
+  return [{ option: 'name', problem: `("${name}") must be letters, digits, '_' and '-'`, fix: "give a name such as 'tempo'" }];
 }
 
 function envVarFor(name: string, suffix: string): string {
@@ -297,6 +327,9 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     checker.check(new Set(ids).size === ids.length, 'exporters', `name the same component twice (${ids.join(', ')})`, 'give each OTLP exporter its own name');
     const envNames = props.exporters.flatMap((e) => e.secretEnv.map((s) => s.name));
     checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.join(', ')})`, 'give the exporters distinct names');
+    props.exporters.forEach((e, i) => {
+      for (const p of e.problems) checker.check(false, `exporters[${i}].${p.option}`, p.problem, p.fix);
+    });
     const signals = props.signals ?? [Signal.TRACES, Signal.METRICS, Signal.LOGS];
     checker.check(signals.length > 0 && new Set(signals).size === signals.length, 'signals', 'must list each signal at most once, and at least one', 'use Signal.TRACES, Signal.METRICS and Signal.LOGS');
 
