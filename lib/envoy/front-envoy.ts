@@ -411,7 +411,7 @@ export class FrontEnvoy extends Construct {
     const bytes = Buffer.byteLength(this.configText);
     if (bytes <= CONFIG_MAP_LIMIT_BYTES - CONFIG_MAP_METADATA_ROOM) return undefined;
     return {
-      problem: `give an Envoy config of ${bytes} bytes for ${this.upstreams.length} upstreams, over what one ConfigMap holds (1 MiB, less room for metadata)`,
+      problem: `make an Envoy config of ${bytes} bytes for ${this.upstreams.length} upstreams, over what one ConfigMap holds (1 MiB, less room for metadata)`,
       fix: `split the routes across several FrontEnvoy constructs (one per product area; about ${MAX_UPSTREAMS_INDENTED} upstreams fit in indented JSON)`
         + `${this.compact ? '' : `, or set compactConfig: true (about ${MAX_UPSTREAMS_COMPACT} fit)`}`,
     };
