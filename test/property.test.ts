@@ -27,7 +27,7 @@ import {
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest } from './support/synth';
 
-export const DEFAULT_SEED = 20261121;
+const DEFAULT_SEED = 20261121;
 const SEED = Number(process.env.PROPERTY_SEED ?? DEFAULT_SEED);
 const SCALE = Number(process.env.PROPERTY_SCALE ?? 1);
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE));

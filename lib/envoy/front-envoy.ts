@@ -12,6 +12,7 @@ import { NodeGroup, TopologySpread } from '../service/placement';
 import { Protocol } from '../service/protocol';
 import { DEFAULT_RESOURCES } from '../service/resources';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
+import { checkSampling } from '../telemetry/wiring';
 import {
   ActiveHealthCheckTiming, BootstrapSpec, CircuitBreakerSpec, JsonObject, OutlierDetectionSpec, RouteSpec, UpstreamSpec, bootstrap,
 } from './config';
@@ -424,7 +425,7 @@ export class FrontEnvoy extends Construct {
  * trace context the proxy writes, or every trace breaks at the proxy.
  */
 function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: FrontEnvoyRoute[]): void {
-  checkPercent(checker, 'tracing.samplingPercentage', tracing.samplingPercentage);
+  checkSampling(checker, tracing);
   if (tracing.provider === TracingProvider.DATADOG) {
     const mode = tracing.datadogAgent?.mode;
     checker.check(mode === 'cluster-service', 'tracing.agent', `(${mode}) cannot be used by Envoy: its static config cannot read the node IP from the environment, and a ConfigMap cannot take Downward API values`,

@@ -11,6 +11,7 @@ import { MANAGED_BY, LABEL_MANAGED_BY } from '../common/labels';
 import { dns1123LabelError } from '../common/names';
 import { ObservableService } from '../service/observable-service';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
+import { checkSampling } from '../telemetry/wiring';
 
 /** The namespace of the Istio control plane. */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -246,8 +247,7 @@ export class MeshTelemetry extends Construct {
   constructor(scope: Construct, id: string, props: MeshTelemetryProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    const p = props.tracing.samplingPercentage;
-    checker.check(Number.isFinite(p) && p >= 0 && p <= 100, 'tracing.samplingPercentage', `(${p}) must be from 0 to 100`, 'give a share such as 10');
+    checkSampling(checker, props.tracing);
     checker.check(props.tracing.collectorHost !== undefined, 'tracing', 'has no network address for the proxies to send spans to', 'use DatadogAgent.clusterService() or an OTLP host for the mesh');
     const target = policyTarget(checker, this, props, 'tracing');
     checker.throwIfAny();
@@ -259,7 +259,7 @@ export class MeshTelemetry extends Construct {
         ...target.selector,
         tracing: [{
           providers: [{ name: props.providerName ?? DEFAULT_MESH_TRACING_PROVIDER[props.tracing.provider] }],
-          randomSamplingPercentage: p,
+          randomSamplingPercentage: props.tracing.samplingPercentage,
         }],
       },
     });

@@ -83,11 +83,7 @@ export class ManifestModel {
   constructor(public readonly resources: readonly Resource[]) {
     const ns = (r: Resource) => r.manifest.metadata?.namespace ?? 'default';
     const byKind = new Map<string, Resource[]>();
-    for (const r of resources) {
-      const list = byKind.get(r.manifest.kind);
-      if (list) list.push(r);
-      else byKind.set(r.manifest.kind, [r]);
-    }
+    for (const r of resources) append(byKind, r.manifest.kind, r);
     const ofKind = (kind: string) => byKind.get(kind) ?? [];
     // Selector lookups go through an index on one label of each selector, so
     // a large product is not matched all against all.
@@ -115,13 +111,11 @@ export class ManifestModel {
           resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, template, podLabels,
           services: services.matching(namespace, podLabels), autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
         };
-        for (const s of workload.services) {
-          const list = this.workloadsByService.get(s);
-          if (list) list.push(workload);
-          else this.workloadsByService.set(s, [workload]);
-        }
+        for (const s of workload.services) append(this.workloadsByService, s, workload);
         for (const v of (template.spec?.volumes ?? []) as Manifest[]) {
-          if (v.configMap?.name) workloadsByConfigMap.set(`${namespace}/${v.configMap.name}`, workload);
+          // The first workload (in manifest order) that mounts a ConfigMap is its reader.
+          const key = `${namespace}/${v.configMap?.name}`;
+          if (v.configMap?.name && !workloadsByConfigMap.has(key)) workloadsByConfigMap.set(key, workload);
         }
         return workload;
       });
@@ -152,10 +146,7 @@ class SelectorIndex {
       const selector = selectorOf(resource);
       const first = selector ? Object.entries(selector).sort(([a], [b]) => a.localeCompare(b))[0] : undefined;
       if (!selector || !first) return; // an empty selector selects nothing here
-      const key = `${namespaceOf(resource)}\u0000${first[0]}=${first[1]}`;
-      const list = this.index.get(key);
-      if (list) list.push({ resource, selector, order });
-      else this.index.set(key, [{ resource, selector, order }]);
+      append(this.index, `${namespaceOf(resource)}\u0000${first[0]}=${first[1]}`, { resource, selector, order });
     });
   }
 
@@ -169,6 +160,13 @@ class SelectorIndex {
     }
     return [...found.entries()].sort((a, b) => a[1] - b[1]).map(([r]) => r);
   }
+}
+
+/** Adds `value` to the list under `key`. */
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function parseEnvoy(text: string): Manifest | undefined {

@@ -3,7 +3,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { PropChecker } from '../common/errors';
+import { PropChecker, PropProblem } from '../common/errors';
 import { ImageReference, parseImage } from '../common/image';
 import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
 import { dns1035LabelError, dns1123LabelError } from '../common/names';
@@ -92,8 +92,8 @@ export class OtelExporter {
     const port = options.port ?? ELASTIC_APM_PORT;
     const problems = [
       ...nameProblems(options.name),
-      ...(HOST.test(options.host) ? [] : [{ option: 'host', problem: `("${options.host}") must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
-      ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [{ option: 'port', problem: `(${port}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
+      ...(HOST.test(options.host) ? [] : [{ prop: 'host', problem: `("${options.host}") must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
+      ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [{ prop: 'port', problem: `(${port}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
     ];
     return new OtelExporter(`otlp_grpc/${name}`, {
       endpoint: `${options.host}:${port}`,
@@ -114,7 +114,7 @@ export class OtelExporter {
     const problems = [
       ...nameProblems(options.name),
       ...(endpointOk ? [] : [{
-        option: 'endpoint', problem: `("${options.endpoint}") is not ${http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)'}`,
+        prop: 'endpoint', problem: `("${options.endpoint}") is not ${http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)'}`,
         fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
       }]),
     ];
@@ -124,7 +124,7 @@ export class OtelExporter {
   /** The Datadog exporter, with the API key from a Secret. */
   public static datadog(options: DatadogExporterOptions): OtelExporter {
     const site = options.site ?? 'datadoghq.com';
-    const problems = HOST.test(site) ? [] : [{ option: 'site', problem: `("${site}") must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }];
+    const problems = HOST.test(site) ? [] : [{ prop: 'site', problem: `("${site}") must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }];
     return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems);
   }
 
@@ -135,8 +135,8 @@ export class OtelExporter {
     public readonly config: Readonly<Record<string, unknown>>,
     /** Environment variables read from Secrets. */
     public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
-    /** What is wrong with the options; the collector reports each under `exporters[i].<option>`. */
-    public readonly problems: ReadonlyArray<{ readonly option: string; readonly problem: string; readonly fix: string }>,
+    /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. */
+    public readonly problems: readonly PropProblem[],
   ) {}
 }
 
@@ -146,9 +146,9 @@ const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 const GRPC_TARGET = /^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/;
 
 /** Exporter names become part of the component id and of a variable name. */
-function nameProblems(name: string | undefined): Array<{ option: string; problem: string; fix: string }> {
+function nameProblems(name: string | undefined): PropProblem[] {
   if (name === undefined || /^[a-z0-9][a-z0-9_-]*$/i.test(name)) return [];
-  return [{ option: 'name', problem: `("${name}") must be letters, digits, '_' and '-'`, fix: "give a name such as 'tempo'" }];
+  return [{ prop: 'name', problem: `("${name}") must be letters, digits, '_' and '-'`, fix: "give a name such as 'tempo'" }];
 }
 
 function envVarFor(name: string, suffix: string): string {
@@ -328,7 +328,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     const envNames = props.exporters.flatMap((e) => e.secretEnv.map((s) => s.name));
     checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.join(', ')})`, 'give the exporters distinct names');
     props.exporters.forEach((e, i) => {
-      for (const p of e.problems) checker.check(false, `exporters[${i}].${p.option}`, p.problem, p.fix);
+      for (const p of e.problems) checker.check(false, `exporters[${i}].${p.prop}`, p.problem, p.fix);
     });
     const signals = props.signals ?? [Signal.TRACES, Signal.METRICS, Signal.LOGS];
     checker.check(signals.length > 0 && new Set(signals).size === signals.length, 'signals', 'must list each signal at most once, and at least one', 'use Signal.TRACES, Signal.METRICS and Signal.LOGS');

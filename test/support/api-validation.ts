@@ -123,7 +123,7 @@ function podTemplateErrors(template: Manifest, where: string): string[] {
       const port = p.httpGet?.port ?? p.tcpSocket?.port ?? p.grpc?.port;
       if (typeof port === 'string' && !ports.has(port)) errors.push(`${at}.${probe}: port "${port}" is not a named port of the container`);
       if (typeof port === 'number' && !(port >= 1 && port <= 65535)) errors.push(`${at}.${probe}: port ${port} out of range`);
-      if (p.timeoutSeconds !== undefined && p.periodSeconds !== undefined && p.timeoutSeconds < 1) errors.push(`${at}.${probe}: timeoutSeconds below 1`);
+      if (p.timeoutSeconds !== undefined && p.timeoutSeconds < 1) errors.push(`${at}.${probe}: timeoutSeconds below 1`);
       if (probe !== 'readinessProbe' && p.successThreshold !== undefined && p.successThreshold !== 1) errors.push(`${at}.${probe}: successThreshold must be 1`);
     }
   }
