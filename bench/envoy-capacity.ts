@@ -4,7 +4,8 @@
  * Usage: npm run bench:envoy-capacity
  */
 import { Chart, Testing } from 'cdk8s';
-import { CONFIG_MAP_LIMIT_BYTES, ConfigurationError, FrontEnvoy, ObservableService, Protocol, Tracing } from '../lib';
+import { ConfigurationError, FrontEnvoy, ObservableService, Protocol, Tracing } from '../lib';
+import { CONFIG_MAP_LIMIT_BYTES } from '../lib/envoy/defaults';
 
 /** The config's size for `upstreams` mixed services, or the error when the FrontEnvoy refuses it (over the ConfigMap limit). */
 function attempt(upstreams: number, compact: boolean): number | ConfigurationError {

@@ -3,8 +3,9 @@
  * Usage: npm run bench:envoy [-- <upstreams>]   (default 500)
  */
 import { performance } from 'perf_hooks';
-import { bootstrap, validateEnvoyConfig } from '../lib';
-import { UpstreamSpec } from '../lib/envoy/config';
+import { validateEnvoyConfig } from '../lib';
+import { bootstrap } from '../lib/envoy/bootstrap';
+import { UpstreamSpec } from '../lib/envoy/bootstrap';
 import { bootstrapSpec } from '../test/support/envoy-spec';
 
 const count = Number(process.argv[2] ?? 500);

@@ -1,8 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import {
-  DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NodeGroup, ObservableService, Protocol, SidecarSizing, Tracing,
-} from '../lib';
+import { DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NodeGroup, ObservableService, Protocol, SidecarSizing, Tracing } from '../lib';
 
 /**
  * Article 003: production-ready services in an Istio mesh. Each service

@@ -19,6 +19,8 @@ export class ObservabilityElasticChart extends Chart {
     const apmToken = kplus.Secret.fromSecretName(this, 'ApmToken', 'apm-server-apm-token');
     this.collector = new OtelCollector(this, 'otel-collector', {
       namespace: 'observability',
+      // The gateway belongs to the observability platform, not to the product that declares it.
+      partOf: 'observability',
       autoscaling: { minReplicas: 2, maxReplicas: 6 },
       nodeGroup: NodeGroup.named('observability'),
       exporters: [OtelExporter.elasticApm({

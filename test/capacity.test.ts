@@ -1,5 +1,6 @@
-import { PropChecker, podsFor } from '../lib';
-import { capacityPlan } from '../lib/service/capacity';
+import { PropChecker } from '../lib/common/errors';
+import { podsFor } from '../lib/workload/capacity';
+import { capacityPlan } from '../lib/workload/capacity';
 import { testChart } from './support/synth';
 
 test.each([

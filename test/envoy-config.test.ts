@@ -1,7 +1,6 @@
-import {
-  DatadogAgent, Tracing, accessLog, activeHealthCheck, admin, healthCheckFilter, protoDuration, probeListener, route, tracingCluster, tracingConfig, upstreamCluster,
-} from '../lib';
-import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../lib/envoy/front-envoy';
+import { DatadogAgent, Tracing } from '../lib';
+import { accessLog, activeHealthCheck, admin, healthCheckFilter, probeListener, protoDuration, route, tracingCluster, tracingConfig, upstreamCluster } from '../lib/envoy/bootstrap';
+import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../lib/envoy/defaults';
 import { Manifest } from './support/synth';
 
 const httpUpstream = {

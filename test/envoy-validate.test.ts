@@ -1,4 +1,5 @@
-import { Tracing, bootstrap, validateEnvoyConfig } from '../lib';
+import { Tracing, validateEnvoyConfig } from '../lib';
+import { bootstrap } from '../lib/envoy/bootstrap';
 import { bootstrapSpec } from './support/envoy-spec';
 import { Manifest } from './support/synth';
 

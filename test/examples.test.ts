@@ -1,6 +1,6 @@
 import { App, Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
-import { FrontEnvoy, MockBackend, OtelCollector, TopologyDiagram, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
+import { checkCollectorPipelines, FrontEnvoy, MockBackend, OtelCollector, TopologyDiagram, validateEnvoyConfig } from '../lib';
 import { fortioLoadArgsError } from './support/fortio-flags';
 import { crdSchemaErrors, hasCrdSchema } from './support/crd-schema';
 import { datadogCrdErrors } from './support/datadog-crd';

@@ -1,8 +1,12 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
-import { MAX_UPSTREAMS_INDENTED, envoyConcurrency } from '../lib/envoy/front-envoy';
+import { MAX_UPSTREAMS_INDENTED } from '../lib/envoy/defaults';
+import { envoyConcurrency } from '../lib/envoy/routes';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';
@@ -238,11 +242,51 @@ describe('synth-time validation', () => {
     expect(() => new FrontEnvoy(chart, 'compact', { routes, tracing: Tracing.datadog(), compactConfig: true })).not.toThrow();
   });
 
-  test('a config over the ConfigMap limit fails synth with the remedy', () => {
-    const chart = new Chart(Testing.app(), 'big');
+  test('a config grown over the ConfigMap limit through the escape hatch fails synth with the remedy', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'envoy-size-')) });
+    const chart = new Chart(app, 'big');
     const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
     const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
-    Object.assign(front, { configText: 'x'.repeat(1024 * 1024) });
+    // Bootstrap.node.metadata is a Struct: any JSON is valid there, so only the size is wrong.
+    front.config.node = { id: 'front', metadata: { padding: 'x'.repeat(1024 * 1024) } };
     expect(front.validateConfig().join('\n')).toMatch(/over what one ConfigMap holds \(1 MiB.*Fix: split the routes across several FrontEnvoy constructs/);
+    expect(() => app.synth()).toThrow(/big\/front: make an Envoy config of \d+ bytes/);
+  });
+});
+
+describe('the config is rendered at synth, so an edit through the escape hatch reaches the output', () => {
+  const hash = (d: Manifest) => d.spec.template.metadata.annotations['observable.cdk8s.io/config-hash'];
+  const emitted = (manifests: Manifest[]) => JSON.parse(manifests.find((m) => m.kind === 'ConfigMap')!.data['envoy.json']) as Manifest;
+  const deploymentOf = (manifests: Manifest[]) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'front')!;
+
+  test('a valid edit after construction appears in the ConfigMap and changes the pod-template hash', () => {
+    const p = product();
+    const front = new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.web }] });
+    const before = synth(p.chart);
+    expect(emitted(before).static_resources.clusters[0].connect_timeout).toBe('1s');
+    (front.config.static_resources as Manifest).clusters[0].connect_timeout = '7s';
+    const after = synth(p.chart);
+    expect(emitted(after).static_resources.clusters[0].connect_timeout).toBe('7s');
+    expect(front.configText).toContain('"connect_timeout": "7s"');
+    expect(hash(deploymentOf(after))).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(deploymentOf(after))).not.toBe(hash(deploymentOf(before)));
+  });
+
+  test('an invalid edit after a valid synthesis fails the next synthesis, naming the field path', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'envoy-edit-')) });
+    const chart = new Chart(app, 'shop');
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
+    expect(() => app.synth()).not.toThrow();
+    // The same task: the validation's result is kept per synthesis by the text it checked, so the edit is seen.
+    (front.config.static_resources as Manifest).clusters[0].connect_timeout = 'soon';
+    expect(() => app.synth()).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].connect_timeout: expected a duration/);
+  });
+
+  test('the facts the construct exposes about its routes are read-only', () => {
+    const { front } = build();
+    expect(Object.isFrozen(front.upstreams[0])).toBe(true);
+    expect(() => { (front.upstreams[0] as { port: number }).port = 1; }).toThrow(TypeError);
+    expect(() => { (front.externalHealthPaths as Record<string, string>).x = '/x'; }).toThrow(TypeError);
   });
 });

@@ -1,4 +1,4 @@
-import { isPinned, parseImage } from '../lib';
+import { isPinned, parseImage } from '../lib/common/image';
 
 test.each([
   ['nginx', { repository: 'nginx' }],

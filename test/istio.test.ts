@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import {
-  ISTIO_1_10_MODEL, ISTIO_1_24_MODEL, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, ObservableService, ObservableServiceProps,
-  PropChecker, Protocol, SidecarSizing, Tracing, cpuQuantity, egressHost, istiodAutoscaling, memoryQuantity, meshTracingProvider, sizeSidecar,
-} from '../lib';
+import { ISTIO_1_10_MODEL, ISTIO_1_24_MODEL, istiodAutoscaling, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, meshTracingProvider, ObservableService, ObservableServiceProps, Protocol, SidecarSizing, Tracing } from '../lib';
+import { PropChecker } from '../lib/common/errors';
+import { egressHost } from '../lib/istio/mesh-resources';
+import { cpuQuantity, memoryQuantity, sizeSidecar } from '../lib/istio/sizing';
 import { constructError } from './support/errors';
 import { crdSchemaErrors as istioSchemaErrors } from './support/crd-schema';
 import { Manifest, synth } from './support/synth';

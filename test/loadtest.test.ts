@@ -3,9 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
-import {
-  FORTIO_IMAGE, LoadTest, MockBackend, NGINX_UNPRIVILEGED_IMAGE, ObservableService, Protocol, ProxyBenchmark, fortioLoadArgs, nginxConfig,
-} from '../lib';
+import { FORTIO_IMAGE, LoadTest, MockBackend, NGINX_UNPRIVILEGED_IMAGE, ObservableService, Protocol, ProxyBenchmark } from '../lib';
+import { fortioLoadArgs } from '../lib/loadtest/fortio';
+import { nginxConfig } from '../lib/loadtest/mock-backend';
 import { constructError } from './support/errors';
 import { fortioLoadArgsError } from './support/fortio-flags';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';

@@ -1,7 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import {
-  DatadogMonitors, DatadogMonitorsProps, DatadogServiceDashboard, ObservableService, PrometheusAlerts, Protocol, dashboardWidgets, monitorSpecs,
-} from '../lib';
+import { DatadogMonitors, DatadogMonitorsProps, DatadogServiceDashboard, ObservableService, PrometheusAlerts, Protocol } from '../lib';
+import { dashboardWidgets, monitorSpecs } from '../lib/monitoring/datadog';
 import { crdSchemaErrors } from './support/crd-schema';
 import { datadogCrdErrors } from './support/datadog-crd';
 import { constructError } from './support/errors';

@@ -1,4 +1,4 @@
-import { dns1035LabelError, dns1123LabelError, labelValueError, qualifiedNameError } from '../lib';
+import { dns1035LabelError, dns1123LabelError, labelValueError, qualifiedNameError } from '../lib/common/names';
 
 test.each(['web', 'journal-api', 'a1', 'a'.repeat(63)])('%s is a DNS-1035 label', (name) => {
   expect(dns1035LabelError(name)).toBeUndefined();

@@ -1,8 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import {
-  ConfigurationError, DisruptionBudget, NodeGroup, ObservableService, ObservableServiceProps, Protocol, SpreadMode, Startup, TopologySpread,
-} from '../lib';
+import { ConfigurationError, DisruptionBudget, NodeGroup, ObservableService, ObservableServiceProps, Protocol, SpreadMode, Startup, TopologySpread } from '../lib';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, only, synth, testChart } from './support/synth';

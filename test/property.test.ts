@@ -16,7 +16,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { Construct } from 'constructs';
 import { parse, parseAllDocuments } from 'yaml';
-import { ConfigurationError, Signal, checkCollectorPipelines, validateEnvoyConfig } from '../lib';
+import { checkCollectorPipelines, ConfigurationError, Signal, validateEnvoyConfig } from '../lib';
 import { apiServerErrors } from './support/api-validation';
 import { crdSchemaErrors, hasCrdSchema } from './support/crd-schema';
 import { datadogCrdErrors } from './support/datadog-crd';

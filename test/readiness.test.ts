@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import {
-  ConfigurationError, FrontEnvoy, Level, ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation, Protocol,
-  Resource, Tracing, evaluate, formatTable, healthCheckLoads, ManifestModel,
-} from '../lib';
+import { ConfigurationError, FrontEnvoy, Level, ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation, Protocol, Tracing } from '../lib';
+import { evaluate, formatTable } from '../lib/readiness/engine';
+import { ManifestModel, Resource } from '../lib/readiness/model';
+import { healthCheckLoads } from '../lib/readiness/rules/health-check-load';
 import { buildExamples } from '../examples/main';
 import { Manifest } from './support/synth';
 

@@ -1,9 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
-import {
-  DatadogAgent, FrontEnvoy, ObservableService, ObservableServiceProps, OtelCollector, OtelExporter, Signal, Tracing, checkCollectorPipelines,
-} from '../lib';
+import { checkCollectorPipelines, DatadogAgent, FrontEnvoy, ObservableService, ObservableServiceProps, OtelCollector, OtelExporter, Signal, Tracing } from '../lib';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';

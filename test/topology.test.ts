@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { FrontEnvoy, ObservableService, OtelCollector, OtelExporter, Protocol, TopologyDiagram, Tracing, renderTopology } from '../lib';
+import { FrontEnvoy, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
 function product(app = Testing.app()) {
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
@@ -56,16 +56,27 @@ test('every node an edge names is declared', () => {
   for (const node of used) expect(declared).toContain(node);
 });
 
-test('the diagram is written at synth as <chart>.topology.md, deterministically', () => {
+test('the diagram is written once per synthesis, after the manifests, as <chart>.topology.md, deterministically', async () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
   const { app, chart } = product(new App({ outdir }));
   new TopologyDiagram(chart);
+  const file = path.join(outdir, 'shop.topology.md');
   app.synth();
-  const first = fs.readFileSync(path.join(outdir, 'shop.topology.md'), 'utf8');
+  // cdk8s validated the app twice (once before writing, once for the one chart): nothing was written from a validation.
+  expect(fs.existsSync(path.join(outdir, 'shop.k8s.yaml'))).toBe(true);
+  expect(fs.existsSync(file)).toBe(false);
+  await Promise.resolve();
+  expect(fs.existsSync(file)).toBe(true);
+  // Written once: nothing writes it again after the synthesis.
+  const first = fs.readFileSync(file, 'utf8');
+  fs.rmSync(file);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(fs.existsSync(file)).toBe(false);
   expect(first).toMatch(/^# Topology of shop\n\n```mermaid\nflowchart LR\n/);
   const again = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
   const second = product(new App({ outdir: again }));
   new TopologyDiagram(second.chart);
   second.app.synth();
+  await Promise.resolve();
   expect(fs.readFileSync(path.join(again, 'shop.topology.md'), 'utf8')).toBe(first);
 });

@@ -32,7 +32,10 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** Collects the problems of one construct's props, then throws them together. */
+/**
+ * Collects the problems of one construct's props, then throws them together.
+ * @internal
+ */
 export class PropChecker {
   private readonly problems: PropProblem[] = [];
 
@@ -42,6 +45,11 @@ export class PropChecker {
   public check(ok: boolean, prop: string, problem: string, fix: string): boolean {
     if (!ok) this.problems.push({ prop, problem, fix });
     return ok;
+  }
+
+  /** Whether a problem has been recorded. */
+  public get failed(): boolean {
+    return this.problems.length > 0;
   }
 
   /** Throws a {@link ConfigurationError} listing every recorded problem, if any. */
@@ -57,6 +65,7 @@ export class PropChecker {
  * mistake in them is reported as the parent's: the path the user declared and
  * the prop names of the parent (which the child shares). The child throws
  * before it makes any object.
+ * @internal
  */
 export function asOwnProps<T>(scope: IConstruct, build: () => T): T {
   try {
@@ -65,4 +74,26 @@ export function asOwnProps<T>(scope: IConstruct, build: () => T): T {
     if (e instanceof ConfigurationError && e.constructPath !== scope.node.path) throw new ConfigurationError(scope.node.path, e.problems);
     throw e;
   }
+}
+
+/** Longest part of a user value quoted in an error message. */
+const QUOTE_LIMIT = 200;
+
+/**
+ * A user value as an error message quotes it: in double quotes, control and
+ * invisible characters escaped (`\n`, `\u202e`), cut to 200 characters. A
+ * value carrying a newline or a right-to-left override cannot then forge a
+ * line of the message.
+ * @internal
+ */
+export function quote(value: unknown): string {
+  const text = typeof value === 'string' ? value : String(value);
+  const cut = text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…(${text.length} characters)` : text;
+  // eslint-disable-next-line no-control-regex
+  const escaped = cut.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff"\\]/g, (c) => {
+    if (c === '"' || c === '\\') return `\\${c}`;
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return `"${escaped}"`;
 }

@@ -1,5 +1,2 @@
-export * from './errors';
-export * from './image';
-export * from './labels';
-export * from './names';
-export * from './quantities';
+export { ConfigurationError } from './errors';
+export type { PropProblem } from './errors';

@@ -11,27 +11,12 @@ export const LABEL_COMPONENT = 'app.kubernetes.io/component';
 /** The value of `app.kubernetes.io/managed-by` on everything this library writes. */
 export const MANAGED_BY = 'cdk8s-observable';
 
-/** Annotation prefix for facts this library publishes on pods for other tools. */
-export const ANNOTATION_PREFIX = 'observable.cdk8s.io';
-
 /**
  * The labels a selector may use: only the name, so the selector stays the
  * same when the version changes (a Deployment's selector is immutable).
  */
 export function selectorLabels(name: string): Record<string, string> {
   return { [LABEL_NAME]: name };
-}
-
-/** The recommended labels for every object of one workload. */
-export function recommendedLabels(name: string, version: string, partOf: string, component?: string): Record<string, string> {
-  const labels: Record<string, string> = {
-    ...selectorLabels(name),
-    [LABEL_VERSION]: version,
-    [LABEL_PART_OF]: partOf,
-    [LABEL_MANAGED_BY]: MANAGED_BY,
-  };
-  if (component) labels[LABEL_COMPONENT] = component;
-  return labels;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { quote } from './errors';
+
 /**
  * Kubernetes name rules, as the API server applies them
  * (k8s.io/apimachinery/pkg/util/validation/validation.go). Each function
@@ -14,7 +16,16 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export function dns1035LabelError(value: string): string | undefined {
   if (value.length > 63) return `is ${value.length} characters long; at most 63 are allowed`;
   if (!DNS1035_LABEL.test(value)) {
-    return `("${value}") is not a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+    return `(${quote(value)}) is not a DNS-1035 label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Object names (most kinds: ConfigMap, Deployment, custom resources): RFC 1123 subdomain, at most 253 characters. */
+export function dns1123SubdomainError(value: string): string | undefined {
+  if (value.length > 253) return `is ${value.length} characters long; at most 253 are allowed`;
+  if (!DNS1123_SUBDOMAIN.test(value)) {
+    return `(${quote(value)}) is not a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }
@@ -23,7 +34,7 @@ export function dns1035LabelError(value: string): string | undefined {
 export function dns1123LabelError(value: string): string | undefined {
   if (value.length > 63) return `is ${value.length} characters long; at most 63 are allowed`;
   if (!DNS1123_LABEL.test(value)) {
-    return `("${value}") is not a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`;
+    return `(${quote(value)}) is not a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit`;
   }
   return undefined;
 }
@@ -31,16 +42,16 @@ export function dns1123LabelError(value: string): string | undefined {
 /** Label and annotation keys: an optional DNS-1123 subdomain prefix and a name. */
 export function qualifiedNameError(value: string): string | undefined {
   const parts = value.split('/');
-  if (parts.length > 2) return `("${value}") has more than one '/'`;
+  if (parts.length > 2) return `(${quote(value)}) has more than one '/'`;
   const name = parts[parts.length - 1];
   if (parts.length === 2) {
     const prefix = parts[0];
     if (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)) {
-      return `("${value}") has a prefix that is not a DNS-1123 subdomain`;
+      return `(${quote(value)}) has a prefix that is not a DNS-1123 subdomain`;
     }
   }
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
-    return `("${value}") must have a name part of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
+    return `(${quote(value)}) must have a name part of 1 to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }
@@ -49,7 +60,7 @@ export function qualifiedNameError(value: string): string | undefined {
 export function labelValueError(value: string): string | undefined {
   if (value.length > 63) return `is ${value.length} characters long; a label value takes at most 63`;
   if (!LABEL_VALUE.test(value)) {
-    return `("${value}") is not a valid label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
+    return `(${quote(value)}) is not a valid label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }
@@ -62,7 +73,7 @@ export function labelValueError(value: string): string | undefined {
  */
 export function envVarNameError(value: string): string | undefined {
   if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) {
-    return `("${value}") is not a valid environment variable name: letters, digits, '_', '-' and '.', not starting with a digit`;
+    return `(${quote(value)}) is not a valid environment variable name: letters, digits, '_', '-' and '.', not starting with a digit`;
   }
   return undefined;
 }

@@ -1,3 +1,6 @@
-export * from './config';
-export * from './validate';
-export * from './front-envoy';
+export type { ActiveHealthCheckTiming, CircuitBreakerSpec, JsonObject, OutlierDetectionSpec, UpstreamSpec } from './bootstrap';
+export { DEFAULT_ENVOY_IMAGE, MAX_UPSTREAMS_COMPACT, MAX_UPSTREAMS_INDENTED } from './defaults';
+export { FrontEnvoy } from './front-envoy';
+export type { FrontEnvoyHealthCheckProps, FrontEnvoyProps, FrontEnvoyRoute, RetryProps, UpstreamHealthCheckProps } from './props';
+export { EnvoyConfigError, validateEnvoyConfig } from './validate';
+export type { EnvoyConfigIssue, EnvoyConfigIssueKind } from './validate';

@@ -1,4 +1,9 @@
-export * from './sizing';
-export * from './sidecar';
-export * from './resources';
-export * from './control-plane';
+export { istiodAutoscaling } from './control-plane';
+export type { IstiodAutoscaling, IstiodAutoscalingOptions } from './control-plane';
+export { MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, meshTracingProvider } from './mesh-resources';
+export type {
+  ConnectionPoolProps, MeshDestinationRuleProps, MeshPeerAuthenticationProps, MeshSidecarScopeProps, MeshTelemetryProps, OutlierDetectionProps,
+} from './mesh-resources';
+export type { MeshProps, MeshSidecar } from './sidecar';
+export { ISTIO_1_10_MODEL, ISTIO_1_24_MODEL, SidecarSizing } from './sizing';
+export type { ExplicitSidecarResources, SidecarCostModel, SidecarResources, SizingOptions } from './sizing';

@@ -6,6 +6,7 @@
 import { stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
 import { proxyConcurrency } from '../common/quantities';
+import { IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
 import { SidecarResources, SidecarSizing, cpuQuantity, memoryQuantity, sizeSidecar } from './sizing';
 
 /** The injection label (the `sidecar.istio.io/inject` annotation is deprecated). */
@@ -82,4 +83,25 @@ export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPer
       [ANNOTATION_MERGE_METRICS]: String(mesh.mergeMetrics ?? false),
     },
   };
+}
+
+/**
+ * The sidecar as a pod feature: sized from the pod's throughput, refusing
+ * application ports the sidecar itself uses. `sidecar` is set once bound.
+ * @internal
+ */
+export class MeshSidecarFeature implements IPodFeature {
+  public readonly prop = 'mesh';
+  /** The resolved sidecar, once bound. */
+  public sidecar?: MeshSidecar;
+
+  constructor(private readonly mesh: MeshProps) {}
+
+  public bind(context: PodContext): PodFeatureBinding {
+    const sidecar = this.sidecar = resolveMeshSidecar(context.checker, this.mesh, context.rpsPerPod);
+    for (const port of context.ports) {
+      context.checker.check(!ISTIO_RESERVED_PORTS.includes(port.port), port.prop ?? 'port', `(${port.port}) is a port the Istio sidecar uses`, 'choose a port outside 15000-15090, such as 8080');
+    }
+    return { podLabels: sidecar.labels, podAnnotations: sidecar.annotations };
+  }
 }

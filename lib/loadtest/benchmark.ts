@@ -6,8 +6,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { ObservableService } from '../service/observable-service';
 import { ISTIO_INJECT_LABEL, MeshProps, resolveMeshSidecar } from '../istio/sidecar';
+import { ObservableService } from '../service/observable-service';
 import { FORTIO_IMAGE, LoadTest, checkLoadOptions } from './fortio';
 
 /** Props of {@link ProxyBenchmark}. */

@@ -2,16 +2,16 @@
  * Load tests with Fortio, Istio's own load generator (article 003: measure
  * per-pod throughput with a single-service test before trusting any estimate).
  */
-import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, MANAGED_BY } from '../common/labels';
-import { dns1123LabelError } from '../common/names';
+import { resolveIdentity } from '../common/identity';
+import { parseImage } from '../common/image';
+import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
-import { DEFAULT_RUN_AS_ID, DEFAULT_TMP_SIZE } from '../service/workload';
-import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
+import { DEFAULT_TMP_SIZE, POD_SECCOMP_PROFILE, containerSecurityContext, podSecurityContext, resolveSecurity } from '../workload/security';
 
 /** Fortio, pinned (fortio.org releases; v1.75.2 is the current stable). */
 export const FORTIO_IMAGE = 'fortio/fortio:1.75.2';
@@ -106,23 +106,26 @@ export interface LoadTestProps extends FortioLoadOptions {
  * deleted an hour after it finishes, non-root with a read-only root filesystem.
  */
 export class LoadTest extends Construct {
+  /** The Fortio Job. */
   public readonly job: kplus.Job;
+  /** The `fortio load` arguments. */
   public readonly args: readonly string[];
 
   constructor(scope: Construct, id: string, props: LoadTestProps) {
     super(scope, id);
     const checker = new PropChecker(this);
     checkLoadOptions(checker, props, props.target);
-    const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    const nsError = dns1123LabelError(namespace);
-    checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');
+    const imageRef = props.image ?? FORTIO_IMAGE;
+    const image = parseImage(imageRef);
+    checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${FORTIO_IMAGE}`);
+    const identity = resolveIdentity(this, checker, { namespace: props.namespace, component: 'load-test' }, { image: typeof image === 'string' ? undefined : image });
+    const security = resolveSecurity(checker, undefined);
     checker.throwIfAny();
-    this.args = fortioLoadArgs(props.target, props);
-    const labels = { [LABEL_NAME]: id, [LABEL_COMPONENT]: 'load-test', [LABEL_MANAGED_BY]: MANAGED_BY };
+    this.args = Object.freeze(fortioLoadArgs(props.target, props));
     this.job = new kplus.Job(this, 'Job', {
-      metadata: { name: id, namespace, labels },
+      metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } },
       podMetadata: {
-        labels: { ...labels, [ISTIO_INJECT_LABEL]: String(props.mesh ?? false) },
+        labels: { ...identity.labels, [ISTIO_INJECT_LABEL]: String(props.mesh ?? false) },
         // A Job with a sidecar never completes unless the sidecar is a native
         // sidecar (init container, Kubernetes 1.28+), which Istio 1.20+ does per pod.
         annotations: props.mesh ? { 'sidecar.istio.io/nativeSidecar': 'true' } : undefined,
@@ -130,21 +133,18 @@ export class LoadTest extends Construct {
       backoffLimit: 0,
       ttlAfterFinished: props.ttlAfterFinished ?? Duration.hours(1),
       automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: DEFAULT_RUN_AS_ID, group: DEFAULT_RUN_AS_ID, fsGroup: DEFAULT_RUN_AS_ID },
+      securityContext: podSecurityContext(security),
       containers: [{
         name: 'fortio',
-        image: props.image ?? FORTIO_IMAGE,
+        image: imageRef,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         args: [...this.args],
         // Fortio's client is light; the CPU limit leaves room so the client is not the bottleneck.
         resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(2000) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
-        securityContext: {
-          ensureNonRoot: true, user: DEFAULT_RUN_AS_ID, group: DEFAULT_RUN_AS_ID, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
-          capabilities: { drop: ['ALL' as kplus.Capability] },
-        },
+        securityContext: containerSecurityContext(security),
       }],
     });
     this.job.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: DEFAULT_TMP_SIZE }));
-    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { ...POD_SECCOMP_PROFILE }));
   }
 }

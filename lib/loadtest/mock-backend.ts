@@ -2,18 +2,17 @@
  * nginx mocks of a service's dependencies, so that one service can be load
  * tested alone (article 003's second phase: load client → service → mocks).
  */
-import { createHash } from 'crypto';
-import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
+import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
-import { ANNOTATION_PREFIX, recommendedLabels, selectorLabels } from '../common/labels';
-import { dns1035LabelError, dns1123LabelError } from '../common/names';
-import { DisruptionBudget } from '../service/capacity';
-import { resolveResources } from '../service/resources';
-import { DEFAULT_TMP_SIZE, buildWorkload, resolveSecurity } from '../service/workload';
-import { TopologySpread } from '../service/placement';
+import { DisruptionBudget } from '../workload/capacity';
+import { RenderedConfigFile } from '../workload/config-file';
+import { buildWorkload } from '../workload/kernel';
+import { TopologySpread } from '../workload/placement';
+import { resolveResources } from '../workload/resources';
+import { DEFAULT_TMP_SIZE, resolveSecurity } from '../workload/security';
 
 /** nginx, unprivileged variant (uid 101, listens on 8080), pinned: nginx 1.30.4 is the current stable (2026-07-15). */
 export const NGINX_UNPRIVILEGED_IMAGE = 'nginxinc/nginx-unprivileged:1.30.4-alpine';
@@ -23,13 +22,19 @@ const CONFIG_DIR = '/etc/nginx/mock';
 
 /** One mocked endpoint. */
 export interface MockRoute {
-  /** Exact path. */
+  /** The exact path answered. */
   readonly path: string;
-  /** @default 200 */
+  /**
+   * The HTTP status answered.
+   * @default 200
+   */
   readonly status?: number;
-  /** Response body. */
+  /** The response body. */
   readonly body: string;
-  /** @default 'application/json' */
+  /**
+   * The response's media type.
+   * @default 'application/json'
+   */
   readonly contentType?: string;
 }
 
@@ -94,13 +99,25 @@ export interface MockBackendProps {
    * @default - the construct id
    */
   readonly name?: string;
-  /** @default - the chart's namespace */
+  /**
+   * Namespace of the objects.
+   * @default - the chart's namespace, or `default`
+   */
   readonly namespace?: string;
-  /** @default 8080 */
+  /**
+   * The port nginx listens on and the Service exposes.
+   * @default 8080
+   */
   readonly port?: number;
-  /** @default 2 */
+  /**
+   * Pods.
+   * @default 2
+   */
   readonly replicas?: number;
-  /** @default NGINX_UNPRIVILEGED_IMAGE */
+  /**
+   * The nginx image (unprivileged variant), pinned.
+   * @default NGINX_UNPRIVILEGED_IMAGE
+   */
   readonly image?: string;
 }
 
@@ -111,22 +128,30 @@ const RESERVED_PATHS = ['/live', '/ready'];
  * read-only root filesystem with an emptyDir for /tmp, behind a ClusterIP Service.
  */
 export class MockBackend extends Construct {
+  /** The ConfigMap holding `nginx.conf`. */
   public readonly configMap: kplus.ConfigMap;
+  /** The nginx Deployment. */
   public readonly deployment: kplus.Deployment;
+  /** The Service, named as the service being mocked. */
   public readonly service: kplus.Service;
+  /** The nginx.conf written to the ConfigMap. Read-only: a string built from `routes`; declare other routes to change it. */
   public readonly config: string;
+  /** Name of the objects, and the Service's DNS label: the name the service under test calls. */
+  public readonly name: string;
+  /** Namespace of the objects. */
+  public readonly namespace: string;
   /** `<name>.<namespace>.svc.cluster.local`. */
   public readonly dnsName: string;
+  /** The port the Service exposes. */
+  public readonly port: number;
 
   constructor(scope: Construct, id: string, props: MockBackendProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    const name = props.name ?? id;
-    const nameError = dns1035LabelError(name);
-    checker.check(nameError === undefined, 'name', nameError ?? '', 'use the name of the service being mocked');
-    const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    const nsError = dns1123LabelError(namespace);
-    checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');
+    const imageRef = props.image ?? NGINX_UNPRIVILEGED_IMAGE;
+    const image = parseImage(imageRef);
+    checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${NGINX_UNPRIVILEGED_IMAGE}`);
+    const identity = resolveIdentity(this, checker, { name: props.name, namespace: props.namespace, component: 'mock-backend' }, { image: typeof image === 'string' ? undefined : image });
     const port = props.port ?? 8080;
     checker.check(Number.isInteger(port) && port >= 1024 && port <= 65535, 'port', `(${port}) must be from 1024 to 65535: the mock runs unprivileged`, 'use 8080');
     checker.check(props.routes.length > 0, 'routes', 'is empty', 'mock at least one endpoint');
@@ -142,28 +167,31 @@ export class MockBackend extends Construct {
       checker.check(!r.body.includes('$'), `routes[${i}].body`, "contains '$', which nginx would read as a variable", 'remove it from the mocked body');
       checker.check(/^[\w.+-]+\/[\w.+-]+$/.test(r.contentType ?? 'application/json'), `routes[${i}].contentType`, `("${r.contentType}") is not a media type`, 'use a type such as application/json');
     });
-    const image = parseImage(props.image ?? NGINX_UNPRIVILEGED_IMAGE);
-    checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${NGINX_UNPRIVILEGED_IMAGE}`);
     const replicas = props.replicas ?? 2;
     checker.check(Number.isInteger(replicas) && replicas >= 1, 'replicas', `(${replicas}) must be at least 1`, 'use 2');
     const security = resolveSecurity(checker, { runAsUser: NGINX_UID, runAsGroup: NGINX_UID });
     const resources = resolveResources(checker, undefined);
     checker.throwIfAny();
 
-    this.dnsName = `${name}.${namespace}.svc.cluster.local`;
-    this.config = nginxConfig(props.routes, port);
-    const labels = recommendedLabels(name, typeof image === 'string' ? 'unknown' : image.tag ?? 'latest', Chart.of(this).node.id, 'mock-backend');
-    this.configMap = new kplus.ConfigMap(this, 'Config', {
-      metadata: { name: `${name}-mock`, namespace, labels: { ...labels } },
-      data: { 'nginx.conf': this.config },
+    this.name = identity.name;
+    this.namespace = identity.namespace;
+    this.dnsName = identity.dnsName;
+    this.port = port;
+    const config = this.config = nginxConfig(props.routes, port);
+    const file = new RenderedConfigFile(this, {
+      configMapName: `${this.name}-mock`,
+      namespace: this.namespace,
+      labels: identity.labels,
+      fileName: 'nginx.conf',
+      mountPath: CONFIG_DIR,
+      volumeName: 'mock-config',
+      render: () => config,
     });
+    this.configMap = file.configMap;
     const workload = buildWorkload(this, {
-      name,
-      namespace,
-      labels,
-      selector: selectorLabels(name),
-      podAnnotations: { [`${ANNOTATION_PREFIX}/config-hash`]: createHash('sha256').update(this.config).digest('hex').slice(0, 16) },
-      image: { ref: props.image ?? NGINX_UNPRIVILEGED_IMAGE, ...(image as Exclude<typeof image, string>) },
+      identity,
+      podAnnotations: {},
+      image: { ref: imageRef, ...(image as Exclude<typeof image, string>) },
       ports: [{ name: 'http', port, appProtocol: 'http' }],
       command: ['nginx', '-g', 'daemon off;', '-c', `${CONFIG_DIR}/nginx.conf`],
       resources,
@@ -181,6 +209,6 @@ export class MockBackend extends Construct {
     });
     this.deployment = workload.deployment;
     this.service = workload.service;
-    this.deployment.containers[0].mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'mock-config' }), { readOnly: true });
+    file.mountOn(this.deployment);
   }
 }

@@ -3,11 +3,11 @@
  * the data-plane error rate and latency per service and mesh-wide from
  * Envoy's trace metrics, and the Istio control plane's own failure signals.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { LABEL_MANAGED_BY, MANAGED_BY } from '../common/labels';
-import { dns1035LabelError } from '../common/names';
+import { NameRule, resolveIdentity } from '../common/identity';
+import { MANAGED_BY } from '../common/labels';
 import { ObservableService } from '../service/observable-service';
 
 /** Envoy trace metrics (Datadog APM for Envoy): requests, errors, and the latency distribution. */
@@ -120,15 +120,15 @@ function monitor(name: string, what: string, query: string, thresholds: AlertThr
 }
 
 /** The monitors' specs, keyed by object name. Pure, for review and tests. */
-export function monitorSpecs(props: DatadogMonitorsProps): Array<{ key: string; spec: MonitorSpec }> {
+export function monitorSpecs(props: DatadogMonitorsProps): Array<{ key: string; spec: MonitorSpec; service?: ObservableService }> {
   const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
   const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
   const base = [`env:${props.env}`, `managed-by:${MANAGED_BY}`, ...(props.tags ?? [])];
-  const specs = props.services.flatMap((s) => {
+  const specs = props.services.flatMap((s): Array<{ key: string; spec: MonitorSpec; service?: ObservableService }> => {
     const tags = [...base, `service:${s.name}`];
     return [
-      { key: `${s.name}-error-rate`, spec: monitor(`[${props.env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical, s.name), errorRate, tags, props.runbookUrl('error-rate', s), props.notify) },
-      { key: `${s.name}-latency-p99`, spec: monitor(`[${props.env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${props.env}) through Envoy`, latencyP99Query(props.env, latency.critical, s.name), latency, tags, props.runbookUrl('latency-p99', s), props.notify) },
+      { key: `${s.name}-error-rate`, service: s, spec: monitor(`[${props.env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical, s.name), errorRate, tags, props.runbookUrl('error-rate', s), props.notify) },
+      { key: `${s.name}-latency-p99`, service: s, spec: monitor(`[${props.env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${props.env}) through Envoy`, latencyP99Query(props.env, latency.critical, s.name), latency, tags, props.runbookUrl('latency-p99', s), props.notify) },
     ];
   });
   specs.push({ key: 'mesh-error-rate', spec: monitor(`[${props.env}] mesh: Envoy error rate`, `The mesh-wide error rate (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical), errorRate, base, props.runbookUrl('mesh-error-rate'), props.notify) });
@@ -165,16 +165,19 @@ export class DatadogMonitors extends Construct {
     for (const { key, spec } of specs) {
       checker.check(/^https?:\/\//.test(spec.message.split('Runbook: ')[1] ?? ''), 'runbookUrl', `gives "${(spec.message.split('Runbook: ')[1] ?? '').split('\n')[0]}" for ${key}, not an http(s) URL`, 'return the runbook page of each signal');
     }
+    // A monitor of one service carries the service's labels; the others their own identity.
+    const labels = specs.map(({ key, service }) => service?.labels
+      ?? resolveIdentity(this, checker, { name: key, namespace, component: 'monitoring' }, { nameRule: NameRule.OBJECT }).labels);
     checker.throwIfAny();
     const monitors: Record<string, ApiObject> = {};
-    for (const { key, spec } of specs) {
+    specs.forEach(({ key, spec }, i) => {
       monitors[key] = new ApiObject(this, key, {
         apiVersion: 'datadoghq.com/v1alpha1',
         kind: 'DatadogMonitor',
-        metadata: { name: key, namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+        metadata: { name: key, namespace, labels: { ...labels[i] } },
         spec,
       });
-    }
+    });
     this.monitors = monitors;
   }
 }
@@ -244,28 +247,34 @@ export interface DatadogServiceDashboardProps {
   readonly description?: string;
 }
 
-/** A Datadog Operator `DatadogDashboard` with article 003's widgets. */
+/**
+ * A Datadog Operator `DatadogDashboard` with article 003's widgets. The
+ * widgets are an escape hatch: they are written (as the JSON string the
+ * Operator takes) when the app synthesizes, so an edit made after
+ * construction reaches the output.
+ */
 export class DatadogServiceDashboard extends Construct {
+  /** The DatadogDashboard object. */
   public readonly apiObject: ApiObject;
-  public readonly widgets: readonly Widget[];
+  /** The widgets, in order; edit or add before synthesis. */
+  public readonly widgets: Widget[];
 
   constructor(scope: Construct, id: string, props: DatadogServiceDashboardProps) {
     super(scope, id);
     const checker = new PropChecker(this);
     checker.check(props.title.trim().length > 0, 'title', 'is empty', 'name the dashboard');
-    const nameError = dns1035LabelError(id);
-    checker.check(nameError === undefined, 'name (from the construct id)', nameError ?? '', "give the construct an id such as 'payments-dashboard'");
+    const identity = resolveIdentity(this, checker, { component: 'monitoring' });
     checker.throwIfAny();
     this.widgets = dashboardWidgets(props.env);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'datadoghq.com/v1alpha1',
       kind: 'DatadogDashboard',
-      metadata: { name: id, namespace: Chart.of(this).namespace ?? 'default', labels: { [LABEL_MANAGED_BY]: MANAGED_BY } },
+      metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } },
       spec: {
         title: props.title,
         ...(props.description ? { description: props.description } : {}),
         layoutType: 'ordered',
-        widgets: JSON.stringify(this.widgets),
+        widgets: Lazy.any({ produce: () => JSON.stringify(this.widgets) }),
       },
     });
   }

@@ -1,2 +1,4 @@
-export * from './datadog';
-export * from './prometheus';
+export { DatadogMonitors, DatadogServiceDashboard } from './datadog';
+export type { AlertThresholds, DatadogMonitorsProps, DatadogServiceDashboardProps, MonitorSpec, Widget } from './datadog';
+export { PrometheusAlerts } from './prometheus';
+export type { PrometheusAlertsProps } from './prometheus';

@@ -2,10 +2,11 @@
  * The same alerts for teams without Datadog (article 001's stack): Prometheus
  * Operator `PrometheusRule`s on Istio's standard metrics.
  */
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { LABEL_MANAGED_BY, MANAGED_BY, checkMetadataMap } from '../common/labels';
+import { NameRule, resolveIdentity } from '../common/identity';
+import { checkMetadataMap } from '../common/labels';
 import { ObservableService } from '../service/observable-service';
 import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
 
@@ -63,6 +64,7 @@ export class PrometheusAlerts extends Construct {
     const checker = new PropChecker(this);
     checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
     checkMetadataMap(checker, 'ruleLabels', props.ruleLabels, 'labels');
+    const identity = resolveIdentity(this, checker, { component: 'monitoring' }, { nameRule: NameRule.OBJECT });
     checker.throwIfAny();
     const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
     const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
@@ -77,7 +79,7 @@ export class PrometheusAlerts extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
-      metadata: { name: id, namespace: Chart.of(this).namespace ?? 'default', labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...props.ruleLabels } },
+      metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels, ...props.ruleLabels } },
       spec: { groups },
     });
   }

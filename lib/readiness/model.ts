@@ -5,6 +5,7 @@
  * manifests, so the rules check YAML from any source, not only this library's.
  */
 import { parse } from 'yaml';
+import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 
 /** A manifest as plain JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,9 +27,6 @@ export function resourceId(r: Resource): string {
   const m = r.manifest;
   return `${m.kind}/${m.metadata?.namespace ?? 'default'}/${m.metadata?.name ?? '?'}`;
 }
-
-/** Annotation prefix by which a manifest suppresses a rule: `observable.cdk8s.io/suppress.<RULE-ID>: <reason>`. */
-export const SUPPRESS_ANNOTATION_PREFIX = 'observable.cdk8s.io/suppress.';
 
 /** Suppressions written as annotations on a manifest. */
 export function annotationSuppressions(manifest: Manifest): Map<string, string> {

@@ -1,7 +1,5 @@
-export * from './protocol';
-export * from './health';
-export * from './capacity';
-export * from './placement';
-export * from './resources';
-export * from './observable-service';
-export * from './workload';
+export { Startup } from './health';
+export type { HealthContract, HealthEndpoints, HealthProps, ProbeSettings, ProbeTiming } from './health';
+export { ObservableService } from './observable-service';
+export type { ObservableServiceProps } from './observable-service';
+export { Protocol } from './protocol';

@@ -1,32 +1,28 @@
-import { Chart, Size } from 'cdk8s';
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import {
+  ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_LIVE, ANNOTATION_HEALTH_READY, ANNOTATION_NORMAL_RPS, ANNOTATION_PEAK_RPS, ANNOTATION_PODS_AT_NORMAL,
+  ANNOTATION_PODS_AT_PEAK, ANNOTATION_PROTOCOL, ANNOTATION_RPS_PER_POD,
+} from '../common/annotations';
 import { PropChecker } from '../common/errors';
+import { frozen } from '../common/frozen';
+import { resolveIdentity } from '../common/identity';
 import { ImageReference, parseImage } from '../common/image';
-import { ANNOTATION_PREFIX, checkMetadataMap, recommendedLabels, selectorLabels } from '../common/labels';
-import { dns1035LabelError, dns1123LabelError, envVarNameError, labelValueError } from '../common/names';
+import { checkMetadataMap } from '../common/labels';
 import { sizeBytes } from '../common/quantities';
-import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from './capacity';
-import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
-import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from './placement';
-import { Protocol } from './protocol';
-import { ResolvedResources, resolveResources } from './resources';
-import { DEFAULT_TMP_SIZE, SecurityProps, WorkloadPort, buildWorkload, resolveSecurity } from './workload';
+import { MeshProps, MeshSidecar, MeshSidecarFeature } from '../istio/sidecar';
 import { Tracing } from '../telemetry/tracing';
-import { TelemetryWiring, telemetryWiring } from '../telemetry/wiring';
-import { ISTIO_RESERVED_PORTS, MeshProps, MeshSidecar, resolveMeshSidecar } from '../istio/sidecar';
-
-/** Pod annotations publishing the health contract for tools outside the cluster config. */
-export const ANNOTATION_HEALTH_LIVE = `${ANNOTATION_PREFIX}/health-live`;
-export const ANNOTATION_HEALTH_READY = `${ANNOTATION_PREFIX}/health-ready`;
-export const ANNOTATION_HEALTH_HEALTHZ = `${ANNOTATION_PREFIX}/health-healthz`;
-export const ANNOTATION_PROTOCOL = `${ANNOTATION_PREFIX}/protocol`;
-/** Deployment annotations stating the capacity plan. */
-export const ANNOTATION_NORMAL_RPS = `${ANNOTATION_PREFIX}/normal-rps`;
-export const ANNOTATION_PEAK_RPS = `${ANNOTATION_PREFIX}/peak-rps`;
-export const ANNOTATION_RPS_PER_POD = `${ANNOTATION_PREFIX}/rps-per-pod`;
-export const ANNOTATION_PODS_AT_NORMAL = `${ANNOTATION_PREFIX}/pods-at-normal`;
-export const ANNOTATION_PODS_AT_PEAK = `${ANNOTATION_PREFIX}/pods-at-peak`;
+import { tracingFeature } from '../telemetry/tracing-feature';
+import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
+import { buildWorkload } from '../workload/kernel';
+import { NetworkDestination, IObservableWorkload } from '../workload/observable-workload';
+import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
+import { IPodFeature, WorkloadPort, bindFeatures } from '../workload/pod-feature';
+import { ResolvedResources, resolveResources } from '../workload/resources';
+import { DEFAULT_TMP_SIZE, SecurityProps, resolveSecurity } from '../workload/security';
+import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
+import { Protocol } from './protocol';
 
 /** Props of an {@link ObservableService}. */
 export interface ObservableServiceProps {
@@ -169,7 +165,7 @@ export interface ObservableServiceProps {
  * endpoint and readiness only the readiness endpoint; the external health
  * endpoint is published for the front proxy and external monitoring.
  */
-export class ObservableService extends Construct {
+export class ObservableService extends Construct implements IObservableWorkload {
   /** The Deployment (cdk8s-plus), for escape hatches. */
   public readonly deployment: kplus.Deployment;
   /** The Service: ClusterIP for HTTP, headless for gRPC. */
@@ -211,41 +207,37 @@ export class ObservableService extends Construct {
   public readonly tracing?: Tracing;
   /** The version label value. */
   public readonly version: string;
+  /** The product the service belongs to (`app.kubernetes.io/part-of`). */
+  public readonly partOf: string;
   /** The Istio sidecar, when `mesh` is given. */
   public readonly mesh?: MeshSidecar;
+  /** Where the pods send traffic because of their features (the tracing backend). */
+  public readonly egress: readonly NetworkDestination[];
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    const chart = Chart.of(this);
-
-    this.name = props.name ?? id;
-    const nameError = dns1035LabelError(this.name);
-    checker.check(nameError === undefined, props.name === undefined ? 'name (from the construct id)' : 'name', nameError ?? '', "give a 'name' of lower-case letters, digits and '-' that starts with a letter");
-    this.namespace = props.namespace ?? chart.namespace ?? 'default';
-    const nsError = dns1123LabelError(this.namespace);
-    checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace name');
-    this.dnsName = `${this.name}.${this.namespace}.svc.cluster.local`;
 
     const image = parseImage(props.image);
     checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', "give a reference such as 'registry.example.com/team/app:1.4.2'");
     this.image = typeof image === 'string' ? { ref: props.image, repository: props.image } : { ref: props.image, ...image };
+    const identity = resolveIdentity(this, checker, props, { image: typeof image === 'string' ? undefined : image });
+    this.name = identity.name;
+    this.namespace = identity.namespace;
+    this.dnsName = identity.dnsName;
+    this.version = identity.version ?? 'latest';
+    this.partOf = identity.partOf;
+    this.selector = frozen(identity.selector);
+    this.labels = frozen(identity.labels);
 
     checker.check(Number.isInteger(props.port) && props.port >= 1 && props.port <= 65535, 'port', `(${props.port}) must be a whole number from 1 to 65535`, 'give the port the application listens on, such as 8080');
     this.port = props.port;
     this.protocol = props.protocol ?? Protocol.HTTP;
 
-    const version = this.version = props.version ?? this.image.tag ?? this.image.digest?.split(':')[1]?.slice(0, 12) ?? 'latest';
-    const versionError = labelValueError(version);
-    checker.check(versionError === undefined, props.version === undefined ? 'version (from the image tag)' : 'version', versionError ?? '', "give 'version' as a label value such as '1.4.2'");
-    const partOf = props.partOf ?? chart.node.id;
-    const partOfError = labelValueError(partOf);
-    checker.check(partOfError === undefined, props.partOf === undefined ? 'partOf (from the chart id)' : 'partOf', partOfError ?? '', "give 'partOf' as the product's name, a label value");
-
-    this.health = resolveHealth(checker, this.protocol, props.port, props.health);
-    this.resources = resolveResources(checker, props.resources);
-    this.capacity = props.throughput ? capacityPlan(checker, props.throughput) : undefined;
-    this.replicas = replicaRange(checker, props.replicas, props.autoscaling, this.capacity);
+    this.health = frozen(resolveHealth(checker, this.protocol, props.port, props.health));
+    this.resources = frozen(resolveResources(checker, props.resources));
+    this.capacity = frozen(props.throughput ? capacityPlan(checker, props.throughput) : undefined);
+    this.replicas = frozen(replicaRange(checker, props.replicas, props.autoscaling, this.capacity));
     const budget = resolveDisruptionBudget(checker, props.disruptionBudget, this.replicas);
     this.nodeGroup = props.nodeGroup;
     if (this.nodeGroup) checkNodeGroup(checker, this.nodeGroup);
@@ -255,51 +247,40 @@ export class ObservableService extends Construct {
     const serviceType = props.serviceType ?? kplus.ServiceType.CLUSTER_IP;
     checker.check(!this.protocol.headless || serviceType === kplus.ServiceType.CLUSTER_IP, 'serviceType', `(${serviceType}) cannot be used with a gRPC service, whose Service is headless`,
       'expose gRPC through a FrontEnvoy or an ingress gateway, and leave serviceType out');
-    if (props.component !== undefined) {
-      const componentError = labelValueError(props.component);
-      checker.check(componentError === undefined && props.component.length > 0, 'component', componentError ?? 'is empty', 'give the role as a label value, such as front-proxy');
-    }
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
     const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
     checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
+
+    const ports: WorkloadPort[] = [{ name: this.protocol.name, port: this.port, appProtocol: this.protocol.name, prop: 'port' }];
+    if (this.health.port !== this.port) ports.push({ name: 'health', port: this.health.port, internal: true, prop: 'health.port' });
     this.tracing = props.tracing;
-    const telemetry = props.tracing ? telemetryWiring(checker, props.tracing, { name: this.name, version }) : undefined;
-    const env = mergeEnv(checker, telemetry, props.env);
-    if (props.mesh) {
-      this.mesh = resolveMeshSidecar(checker, props.mesh, this.capacity?.rpsPerPod);
-      const ports: Array<readonly [string, number]> = [['port', this.port]];
-      if (this.health.port !== this.port) ports.push(['health.port', this.health.port]);
-      for (const [prop, port] of ports) {
-        checker.check(!ISTIO_RESERVED_PORTS.includes(port), prop, `(${port}) is a port the Istio sidecar uses`, 'choose a port outside 15000-15090, such as 8080');
-      }
-    }
+    const mesh = props.mesh ? new MeshSidecarFeature(props.mesh) : undefined;
+    const features: IPodFeature[] = [...(props.tracing ? [tracingFeature(props.tracing)] : []), ...(mesh ? [mesh] : [])];
+    const bound = bindFeatures(features, {
+      name: this.name, namespace: this.namespace, version: this.version, ports, rpsPerPod: this.capacity?.rpsPerPod, checker,
+    }, props.env);
+    this.mesh = frozen(mesh?.sidecar);
+    this.egress = frozen(bound.egress);
     checker.throwIfAny();
 
-    this.selector = selectorLabels(this.name);
-    this.labels = recommendedLabels(this.name, version, partOf, props.component);
-    const ports: WorkloadPort[] = [{ name: this.protocol.name, port: this.port, appProtocol: this.protocol.name }];
-    if (this.health.port !== this.port) ports.push({ name: 'health', port: this.health.port, internal: true });
     const { health } = this;
     const workload = buildWorkload(this, {
-      name: this.name,
-      namespace: this.namespace,
-      labels: this.labels,
-      selector: this.selector,
+      identity,
       podAnnotations: {
         [ANNOTATION_PROTOCOL]: this.protocol.name,
         [ANNOTATION_HEALTH_LIVE]: health.live,
         [ANNOTATION_HEALTH_READY]: health.ready,
         [ANNOTATION_HEALTH_HEALTHZ]: health.healthz,
-        ...this.mesh?.annotations,
+        ...bound.podAnnotations,
       },
       annotations: this.capacity ? capacityAnnotations(this.capacity) : undefined,
+      podLabels: bound.podLabels,
       image: this.image,
       ports,
       command: props.command,
       args: props.args,
-      env,
-      podLabels: { ...telemetry?.podLabels, ...this.mesh?.labels },
-      hostPaths: telemetry?.hostPaths,
+      env: bound.env,
+      hostPaths: bound.hostPaths,
       resources: this.resources,
       probes: this.protocol === Protocol.HTTP ? httpProbes(health) : {},
       jsonProbes: this.protocol === Protocol.GRPC
@@ -330,19 +311,6 @@ export class ObservableService extends Construct {
   public get headless(): boolean {
     return this.protocol.headless;
   }
-}
-
-/** Tracing variables first (in their order), then the user's; a user variable may not replace one of tracing's. */
-function mergeEnv(checker: PropChecker, telemetry: TelemetryWiring | undefined, user: ObservableServiceProps['env']): Array<readonly [string, kplus.EnvValue]> {
-  const merged: Array<readonly [string, kplus.EnvValue]> = [...(telemetry?.env ?? [])];
-  const taken = new Set(merged.map(([name]) => name));
-  for (const [name, value] of Object.entries(user ?? {})) {
-    const nameError = envVarNameError(name);
-    checker.check(nameError === undefined, `env.${name}`, nameError ?? '', 'rename the variable');
-    checker.check(!taken.has(name), `env.${name}`, 'is set by the tracing wiring', `remove it from 'env', or change the 'tracing' value instead`);
-    merged.push([name, value]);
-  }
-  return merged;
 }
 
 /** The capacity plan as Deployment annotations, for the readiness rules and other tools reading manifests. */

@@ -1,3 +1,8 @@
-export * from './tracing';
-export * from './wiring';
-export * from './otel-collector';
+export { checkCollectorPipelines } from './collector-config';
+export type { CollectorConfig } from './collector-config';
+export { DEFAULT_OTEL_COLLECTOR_IMAGE, OtelCollector } from './otel-collector';
+export type { OtelCollectorProps } from './otel-collector';
+export { OtelExporter, Signal } from './otel-exporter';
+export type { DatadogExporterOptions, ElasticApmExporterOptions, OtlpExporterOptions, SecretKey } from './otel-exporter';
+export { DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
+export type { DatadogTracingOptions, IOtlpGrpcEndpoint, OpenTelemetryTracingOptions } from './tracing';

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { afterSynthesis } from '../common/synthesis';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { MockBackend } from '../loadtest/mock-backend';
 import { ObservableService } from '../service/observable-service';
@@ -112,6 +113,11 @@ export function topologyMarkdown(title: string, scope: IConstruct): string {
 /**
  * Writes `<outdir>/<chart id>.topology.md` when the app synthesizes: a
  * Mermaid diagram of everything in the scope it is added to (usually a chart).
+ *
+ * The file is written once per synthesis, after the manifests: when the
+ * synthesis call (`app.synth()`) has returned and its task yields, at the
+ * next microtask. A program that reads the file right after `app.synth()`
+ * awaits first (`await Promise.resolve()`); `cdk8s synth` needs nothing.
  */
 export class TopologyDiagram extends Construct {
   /** The file name, in the app's output directory. */
@@ -122,9 +128,11 @@ export class TopologyDiagram extends Construct {
     this.fileName = `${scope.node.id}.topology.md`;
     this.node.addValidation({
       validate: () => {
-        const outdir = App.of(this).outdir;
-        fs.mkdirSync(outdir, { recursive: true });
-        fs.writeFileSync(path.join(outdir, this.fileName), this.render());
+        afterSynthesis(this, `topology:${this.node.path}`, () => {
+          const outdir = App.of(this).outdir;
+          fs.mkdirSync(outdir, { recursive: true });
+          fs.writeFileSync(path.join(outdir, this.fileName), this.render());
+        });
         return [];
       },
     });

@@ -1,1 +1,1 @@
-export * from './diagram';
+export { TopologyDiagram, renderTopology } from './diagram';

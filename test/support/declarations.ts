@@ -9,11 +9,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import { Construct } from 'constructs';
-import {
-  DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, ISTIO_RESERVED_PORTS, LoadTest, MeshDestinationRule,
-  MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, PrometheusAlerts,
-  Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing, ISTIO_1_10_MODEL,
-} from '../../lib';
+import { DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, ISTIO_1_10_MODEL, LoadTest, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, PrometheusAlerts, Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing } from '../../lib';
+import { ISTIO_RESERVED_PORTS } from '../../lib/istio/sidecar';
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 

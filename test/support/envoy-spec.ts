@@ -1,5 +1,5 @@
-import { BootstrapSpec, RouteSpec, UpstreamSpec } from '../../lib/envoy/config';
-import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../../lib/envoy/front-envoy';
+import { BootstrapSpec, RouteSpec, UpstreamSpec } from '../../lib/envoy/bootstrap';
+import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../../lib/envoy/defaults';
 import { Tracing } from '../../lib/telemetry/tracing';
 
 /** A bootstrap spec with FrontEnvoy's defaults around the given routes and upstreams. */

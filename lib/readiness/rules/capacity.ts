@@ -1,4 +1,4 @@
-import { ANNOTATION_PEAK_RPS, ANNOTATION_PODS_AT_PEAK, ANNOTATION_RPS_PER_POD } from '../../service/observable-service';
+import { ANNOTATION_PEAK_RPS, ANNOTATION_PODS_AT_PEAK, ANNOTATION_RPS_PER_POD } from '../../common/annotations';
 import { Manifest, ManifestWorkload } from '../model';
 import { Level, Rule, Violation } from '../rule';
 

@@ -1,10 +1,11 @@
+import { ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_LIVE, ANNOTATION_HEALTH_READY } from '../../common/annotations';
 import { EnvoyBootstrap, Manifest, ManifestModel, ManifestWorkload, clusterHost, connectionManagers, containers, findHealthCheckFilter, healthFilterPath, routedClusters } from '../model';
 import { Level, Rule } from '../rule';
 
 /** The health endpoints of a workload: the published contract, else its probe paths. */
 export function healthPaths(w: ManifestWorkload): string[] {
   const annotations: Record<string, string> = w.template.metadata?.annotations ?? {};
-  const published = ['live', 'ready', 'healthz'].map((k) => annotations[`observable.cdk8s.io/health-${k}`]).filter((p): p is string => !!p && p.startsWith('/'));
+  const published = [ANNOTATION_HEALTH_LIVE, ANNOTATION_HEALTH_READY, ANNOTATION_HEALTH_HEALTHZ].map((k) => annotations[k]).filter((p): p is string => !!p && p.startsWith('/'));
   const probed = containers(w).flatMap((c) => [c.livenessProbe, c.readinessProbe, c.startupProbe].map((p: Manifest | undefined) => p?.httpGet?.path)).filter((p): p is string => !!p);
   return [...new Set([...published, ...probed])];
 }

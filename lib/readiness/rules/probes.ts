@@ -1,3 +1,4 @@
+import { ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_READY } from '../../common/annotations';
 import { Manifest, containers } from '../model';
 import { Level, Rule } from '../rule';
 
@@ -49,8 +50,8 @@ export const livenessWithoutDependencies: Rule = {
   explanation: 'A liveness probe on /ready or /healthz restarts every healthy pod when a shared dependency blips (article 002).',
   fix: 'Point the liveness probe at /live, which answers as long as the process can serve HTTP.',
   check: (model) => model.workloads.flatMap((w) => {
-    const readyAnnotation = w.template.metadata?.annotations?.['observable.cdk8s.io/health-ready'];
-    const healthzAnnotation = w.template.metadata?.annotations?.['observable.cdk8s.io/health-healthz'];
+    const readyAnnotation = w.template.metadata?.annotations?.[ANNOTATION_HEALTH_READY];
+    const healthzAnnotation = w.template.metadata?.annotations?.[ANNOTATION_HEALTH_HEALTHZ];
     const forbidden = new Set([...DEPENDENCY_PATHS, readyAnnotation, healthzAnnotation].filter((p): p is string => !!p && p.startsWith('/')));
     return containers(w).flatMap((c) => {
       const path = c.livenessProbe?.httpGet?.path;

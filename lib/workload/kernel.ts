@@ -1,81 +1,40 @@
+/**
+ * The hardened workload every construct of this library that runs pods is
+ * built on: a Deployment with the secure defaults, its Service, and the
+ * optional autoscaler and disruption budget.
+ * @internal
+ */
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { Identity } from '../common/identity';
 import { ImageReference, isPinned } from '../common/image';
 import { DisruptionBudget, ReplicaRange } from './capacity';
 import { NodeGroup, TopologySpread, topologySpreadConstraints } from './placement';
+import { HostPathMount, WorkloadPort } from './pod-feature';
 import { ResolvedResources } from './resources';
+import { POD_SECCOMP_PROFILE, ResolvedSecurity, containerSecurityContext, podSecurityContext } from './security';
 
-/**
- * The non-root user and group the container runs as unless told otherwise:
- * 65532 is the `nonroot` user of distroless and Chainguard images.
- */
-export const DEFAULT_RUN_AS_ID = 65532;
-
-/** Default size of the writable `/tmp` emptyDir. */
-export const DEFAULT_TMP_SIZE = Size.mebibytes(64);
-
-/** Security settings of the container. Every default is the strict one; loosen explicitly. */
-export interface SecurityProps {
-  /**
-   * The user id the container runs as. Must not be 0.
-   * @default 65532
-   */
-  readonly runAsUser?: number;
-  /**
-   * The group id the container runs as, also the volumes' fsGroup.
-   * @default 65532
-   */
-  readonly runAsGroup?: number;
-  /**
-   * Whether the root filesystem is read-only. `/tmp` is always writable.
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-}
-
-/** Fills in the strict defaults and checks the user ids. */
-export function resolveSecurity(checker: PropChecker, security: SecurityProps | undefined): Required<SecurityProps> {
-  const resolved = {
-    runAsUser: security?.runAsUser ?? DEFAULT_RUN_AS_ID,
-    runAsGroup: security?.runAsGroup ?? DEFAULT_RUN_AS_ID,
-    readOnlyRootFilesystem: security?.readOnlyRootFilesystem ?? true,
-  };
-  checker.check(Number.isInteger(resolved.runAsUser) && resolved.runAsUser > 0, 'security.runAsUser', `(${resolved.runAsUser}) must be a non-root user id, a whole number above 0`, `use ${DEFAULT_RUN_AS_ID} or the image's own non-root user id`);
-  checker.check(Number.isInteger(resolved.runAsGroup) && resolved.runAsGroup >= 0, 'security.runAsGroup', `(${resolved.runAsGroup}) must be a whole number`, `use ${DEFAULT_RUN_AS_ID}`);
-  return resolved;
-}
-
-/** A port of the workload: on the container, and on the Service unless `internal`. */
-export interface WorkloadPort {
-  readonly name: string;
-  readonly port: number;
-  /** `appProtocol` on the Service port (Istio reads it for protocol selection). */
-  readonly appProtocol?: string;
-  /** Declared on the container only (probe ports). */
-  readonly internal?: boolean;
-}
+/** An image reference with the text it was parsed from. */
+export type ImageRef = ImageReference & { readonly ref: string };
 
 /** Everything a hardened workload is built from, already checked. */
 export interface WorkloadSpec {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly selector: Readonly<Record<string, string>>;
+  readonly identity: Identity;
+  /** Annotations of the pods. */
   readonly podAnnotations: Readonly<Record<string, string>>;
   /** Annotations of the Deployment itself (not its pods: changing them rolls nothing). */
   readonly annotations?: Readonly<Record<string, string>>;
-  readonly image: ImageReference & { readonly ref: string };
+  /** Labels of the Deployment and its pods only (not of the Service and the others). */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly image: ImageRef;
   readonly ports: readonly WorkloadPort[];
   readonly command?: string[];
   readonly args?: string[];
   /** Environment variables, in order. */
   readonly env?: ReadonlyArray<readonly [string, kplus.EnvValue]>;
-  /** Labels of the Deployment and its pods only (not of the Service and the others). */
-  readonly podLabels?: Readonly<Record<string, string>>;
   /** Host directories mounted read-only. */
-  readonly hostPaths?: ReadonlyArray<{ readonly name: string; readonly hostPath: string; readonly mountPath: string }>;
+  readonly hostPaths?: readonly HostPathMount[];
   readonly resources: ResolvedResources;
   /** Probes cdk8s-plus can express. */
   readonly probes: { readonly liveness?: kplus.Probe; readonly readiness?: kplus.Probe; readonly startup?: kplus.Probe };
@@ -83,14 +42,14 @@ export interface WorkloadSpec {
   readonly jsonProbes?: { readonly livenessProbe?: object; readonly readinessProbe?: object; readonly startupProbe?: object };
   readonly replicas: ReplicaRange;
   readonly disruptionBudget?: DisruptionBudget;
-  readonly security: Required<SecurityProps>;
+  readonly security: ResolvedSecurity;
   readonly serviceAccount?: kplus.IServiceAccount;
   readonly nodeGroup?: NodeGroup;
   readonly topologySpread: TopologySpread;
   readonly tmpSize: Size;
   readonly serviceType: kplus.ServiceType;
   readonly headless: boolean;
-  readonly serviceAnnotations?: { readonly [key: string]: string };
+  readonly serviceAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** The objects of a workload. */
@@ -107,9 +66,9 @@ export interface Workload {
  * library that runs pods shares.
  */
 export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
-  const metadata = { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels } };
-  const podLabels = { ...spec.labels, ...spec.podLabels };
-  const { security } = spec;
+  const { identity, security } = spec;
+  const metadata = { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } };
+  const podLabels = { ...identity.labels, ...spec.podLabels };
   const autoscaled = spec.replicas.targetCpuUtilization !== undefined;
   const deployment = new kplus.Deployment(scope, 'Deployment', {
     metadata: { ...metadata, labels: podLabels, annotations: spec.annotations ? { ...spec.annotations } : undefined },
@@ -119,7 +78,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
     podMetadata: { labels: podLabels, annotations: { ...spec.podAnnotations } },
     serviceAccount: spec.serviceAccount,
     automountServiceAccountToken: spec.serviceAccount !== undefined,
-    securityContext: { ensureNonRoot: true, user: security.runAsUser, group: security.runAsGroup, fsGroup: security.runAsGroup },
+    securityContext: podSecurityContext(security),
     // Ports are declared in `ports`, not `portNumber`: with `portNumber`
     // cdk8s-plus adds a TCP startup probe of its own.
     containers: [{
@@ -131,22 +90,13 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
       ports: spec.ports.map((p) => ({ number: p.port, name: p.name })),
       command: spec.command,
       args: spec.args,
-      envVariables: spec.env ? Object.fromEntries(spec.env) : undefined,
+      envVariables: spec.env && spec.env.length > 0 ? Object.fromEntries(spec.env) : undefined,
       ...spec.probes,
       resources: spec.resources,
-      securityContext: {
-        ensureNonRoot: true,
-        user: security.runAsUser,
-        group: security.runAsGroup,
-        readOnlyRootFilesystem: security.readOnlyRootFilesystem,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        // cdk8s-plus-27's Capability enum has no ALL; Kubernetes accepts it (core/v1 Capabilities).
-        capabilities: { drop: ['ALL' as kplus.Capability] },
-      },
+      securityContext: containerSecurityContext(security),
     }],
   });
-  deployment.select(kplus.LabelSelector.of({ labels: { ...spec.selector } }));
+  deployment.select(kplus.LabelSelector.of({ labels: { ...identity.selector } }));
   deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: spec.tmpSize }));
   for (const mount of spec.hostPaths ?? []) {
     const volume = kplus.Volume.fromHostPath(scope, `HostPath-${mount.name}`, mount.name, { path: mount.hostPath, type: kplus.HostPathVolumeType.DIRECTORY });
@@ -164,7 +114,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
     clusterIP: spec.headless ? 'None' : undefined,
     ports: servicePorts.map((p) => ({ port: p.port, targetPort: p.port, name: p.name, protocol: kplus.Protocol.TCP })),
   });
-  for (const [key, value] of Object.entries(spec.selector)) service.selectLabel(key, value);
+  for (const [key, value] of Object.entries(identity.selector)) service.selectLabel(key, value);
   // cdk8s-plus-27's ServicePort has no appProtocol (core/v1 ServicePort.appProtocol, GA since 1.20).
   servicePorts.forEach((p, i) => {
     if (p.appProtocol) ApiObject.of(service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol));
@@ -184,7 +134,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
     ? new kplus.k8s.KubePodDisruptionBudget(scope, 'DisruptionBudget', {
       metadata,
       spec: {
-        selector: { matchLabels: { ...spec.selector } },
+        selector: { matchLabels: { ...identity.selector } },
         [budget.kind]: kplus.k8s.IntOrString.fromNumber(budget.count),
         // Pods that are not ready can always be evicted, so a crash-looping
         // pod never blocks a node drain (policy/v1, beta and on by default in 1.27).
@@ -206,12 +156,11 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
  */
 function addPodSpecPatches(deployment: kplus.Deployment, spec: WorkloadSpec): void {
   const container = '/spec/template/spec/containers/0';
-  // Pod Security Standards "restricted" requires a seccomp profile.
-  const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' })];
+  const patches = [JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { ...POD_SECCOMP_PROFILE })];
   for (const [field, probe] of Object.entries(spec.jsonProbes ?? {})) {
     if (probe) patches.push(JsonPatch.add(`${container}/${field}`, probe));
   }
-  const constraints = topologySpreadConstraints(spec.topologySpread, spec.selector);
+  const constraints = topologySpreadConstraints(spec.topologySpread, spec.identity.selector);
   if (constraints.length > 0) {
     patches.push(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', constraints));
   }

@@ -7,11 +7,11 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { MANAGED_BY, LABEL_MANAGED_BY } from '../common/labels';
+import { NameRule, resolveIdentity } from '../common/identity';
 import { dns1123LabelError } from '../common/names';
-import { ObservableService } from '../service/observable-service';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
-import { checkSampling } from '../telemetry/wiring';
+import { checkSampling } from '../telemetry/tracing-feature';
+import { IObservableWorkload } from '../workload/observable-workload';
 
 /** The namespace of the Istio control plane. */
 export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
@@ -23,9 +23,9 @@ export function egressHost(host: string): string {
 }
 
 /** The Sidecar spec: egress only to the declared dependencies, the tracing backend and istio-system. */
-export function sidecarSpec(service: ObservableService, dependsOn: readonly ObservableService[], extraHosts: readonly string[]): Record<string, unknown> {
+export function sidecarSpec(service: IObservableWorkload, dependsOn: readonly IObservableWorkload[], extraHosts: readonly string[]): Record<string, unknown> {
   const hosts = [...dependsOn.map((d) => egressHost(d.dnsName))];
-  if (service.tracing?.collectorHost) hosts.push(egressHost(service.tracing.collectorHost));
+  hosts.push(...service.egress.map((destination) => egressHost(destination.host)));
   hosts.push(...extraHosts, `${ISTIO_SYSTEM_NAMESPACE}/*`);
   return { workloadSelector: { labels: { ...service.selector } }, egress: [{ hosts: [...new Set(hosts)] }] };
 }
@@ -33,15 +33,21 @@ export function sidecarSpec(service: ObservableService, dependsOn: readonly Obse
 /** Props of a {@link MeshSidecarScope}. */
 export interface MeshSidecarScopeProps {
   /** The workload whose proxy is scoped. */
-  readonly service: ObservableService;
+  readonly service: IObservableWorkload;
   /** The services it calls. */
-  readonly dependsOn?: ObservableService[];
+  readonly dependsOn?: IObservableWorkload[];
   /** Other egress hosts, as `<namespace>/<host>` or `*\/<host>`. */
   readonly extraHosts?: string[];
 }
 
-function metadata(scope: Construct, name: string, namespace: string): { name: string; namespace: string; labels: Record<string, string> } {
-  return { name, namespace, labels: { [LABEL_MANAGED_BY]: MANAGED_BY, ...Chart.of(scope).labels } };
+/**
+ * Metadata of a mesh object: one about a workload carries the workload's
+ * labels; a namespace-wide one its own identity (its name, the chart as
+ * part-of, the `mesh-policy` component).
+ */
+function metadata(scope: Construct, checker: PropChecker, name: string, namespace: string, service?: IObservableWorkload): { name: string; namespace: string; labels: Record<string, string> } {
+  const labels = service ? service.labels : resolveIdentity(scope, checker, { name, namespace, component: 'mesh-policy' }, { nameRule: NameRule.OBJECT }).labels;
+  return { name, namespace, labels: { ...labels } };
 }
 
 /**
@@ -59,11 +65,12 @@ export class MeshSidecarScope extends Construct {
       checker.check(/^(\*|\.|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/\S+$/.test(host), `extraHosts[${i}]`, `("${host}") must be "<namespace>/<host>"`, "use '*/api.example.com' or 'payments/*'");
     });
     checker.check(!(props.dependsOn ?? []).includes(props.service), 'dependsOn', 'lists the service itself', 'list only the services it calls');
+    const meta = metadata(this, checker, props.service.name, props.service.namespace, props.service);
     checker.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.istio.io/v1',
       kind: 'Sidecar',
-      metadata: metadata(this, props.service.name, props.service.namespace),
+      metadata: meta,
       spec: sidecarSpec(props.service, props.dependsOn ?? [], props.extraHosts ?? []),
     });
   }
@@ -97,7 +104,7 @@ export interface OutlierDetectionProps {
 
 /** Props of a {@link MeshDestinationRule}. */
 export interface MeshDestinationRuleProps {
-  readonly service: ObservableService;
+  readonly service: IObservableWorkload;
   readonly connectionPool?: ConnectionPoolProps;
   readonly outlierDetection?: OutlierDetectionProps;
 }
@@ -107,7 +114,7 @@ function istioDuration(d: Duration): string {
 }
 
 /** The DestinationRule spec with documented defaults (Envoy's circuit breaker defaults; ejection as for FrontEnvoy). */
-export function destinationRuleSpec(service: ObservableService, pool: ConnectionPoolProps = {}, outlier: OutlierDetectionProps = {}): Record<string, unknown> {
+export function destinationRuleSpec(service: IObservableWorkload, pool: ConnectionPoolProps = {}, outlier: OutlierDetectionProps = {}): Record<string, unknown> {
   return {
     host: service.dnsName,
     trafficPolicy: {
@@ -152,11 +159,12 @@ export class MeshDestinationRule extends Construct {
     if (percent !== undefined) checker.check(percent >= 0 && percent <= 100, 'outlierDetection.maxEjectionPercent', `(${percent}) must be from 0 to 100`, 'use 50');
     const errors = props.outlierDetection?.consecutive5xxErrors;
     if (errors !== undefined) checker.check(Number.isInteger(errors) && errors >= 1, 'outlierDetection.consecutive5xxErrors', `(${errors}) must be a whole number of at least 1`, 'use 5');
+    const meta = metadata(this, checker, props.service.name, props.service.namespace, props.service);
     checker.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
-      metadata: metadata(this, props.service.name, props.service.namespace),
+      metadata: meta,
       spec: destinationRuleSpec(props.service, props.connectionPool, props.outlierDetection),
     });
   }
@@ -166,7 +174,7 @@ export class MeshDestinationRule extends Construct {
  * Where a namespace-wide or per-workload policy applies: its namespace, its
  * name (the workload's, or `defaultName`) and the selector part of its spec.
  */
-function policyTarget(checker: PropChecker, scope: Construct, props: { namespace?: string; service?: ObservableService }, defaultName: string) {
+function policyTarget(checker: PropChecker, scope: Construct, props: { namespace?: string; service?: IObservableWorkload }, defaultName: string) {
   const namespace = props.namespace ?? props.service?.namespace ?? Chart.of(scope).namespace ?? 'default';
   const nsError = dns1123LabelError(namespace);
   checker.check(nsError === undefined, 'namespace', nsError ?? '', 'use an existing namespace');
@@ -188,7 +196,7 @@ export interface MeshPeerAuthenticationProps {
    */
   readonly namespace?: string;
   /** One workload only. */
-  readonly service?: ObservableService;
+  readonly service?: IObservableWorkload;
 }
 
 /** An Istio `PeerAuthentication` requiring mutual TLS (`STRICT`), namespace-wide or for one workload. */
@@ -200,11 +208,12 @@ export class MeshPeerAuthentication extends Construct {
     const checker = new PropChecker(this);
     // "default" is the name Istio documents for a namespace-wide policy.
     const target = policyTarget(checker, this, props, 'default');
+    const meta = metadata(this, checker, target.name, target.namespace, props.service);
     checker.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
-      metadata: metadata(this, target.name, target.namespace),
+      metadata: meta,
       spec: { ...target.selector, mtls: { mode: 'STRICT' } },
     });
   }
@@ -232,7 +241,7 @@ export interface MeshTelemetryProps {
   /** @default - the service's namespace, or the chart's */
   readonly namespace?: string;
   /** One workload only. */
-  readonly service?: ObservableService;
+  readonly service?: IObservableWorkload;
   /**
    * The provider's name in `meshConfig.extensionProviders`.
    * @default 'datadog' or 'opentelemetry'
@@ -250,11 +259,12 @@ export class MeshTelemetry extends Construct {
     checkSampling(checker, props.tracing);
     checker.check(props.tracing.collectorHost !== undefined, 'tracing', 'has no network address for the proxies to send spans to', 'use DatadogAgent.clusterService() or an OTLP host for the mesh');
     const target = policyTarget(checker, this, props, 'tracing');
+    const meta = metadata(this, checker, target.name, target.namespace, props.service);
     checker.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'telemetry.istio.io/v1',
       kind: 'Telemetry',
-      metadata: metadata(this, target.name, target.namespace),
+      metadata: meta,
       spec: {
         ...target.selector,
         tracing: [{

@@ -1,11 +1,12 @@
 /**
- * The environment, labels and volumes that connect a workload to its tracing
- * backend: Datadog unified service tagging, or the OpenTelemetry SDK's
- * environment. Pure data; `ObservableService` applies it.
+ * The pod feature that connects a workload to its tracing backend: Datadog
+ * unified service tagging, or the OpenTelemetry SDK's environment.
+ * @internal
  */
 import { EnvFieldPaths, EnvValue } from 'cdk8s-plus-27';
 import { PropChecker } from '../common/errors';
 import { labelValueError } from '../common/names';
+import { HostPathMount, IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
 import { DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
 
 /** Unified service tagging labels (docs.datadoghq.com/getting_started/tagging/unified_service_tagging). */
@@ -15,33 +16,18 @@ export const DD_LABEL_VERSION = 'tags.datadoghq.com/version';
 /** Opt-in label of the Datadog admission controller. */
 export const DD_ADMISSION_LABEL = 'admission.datadoghq.com/enabled';
 
-/** A host directory mounted read-only into the container. */
-export interface HostPathMount {
-  readonly name: string;
-  readonly hostPath: string;
-  readonly mountPath: string;
-}
-
-/** What a workload needs for its tracing. */
-export interface TelemetryWiring {
-  /** Environment variables, in order: a `$(VAR)` reference only expands variables defined before it. */
-  readonly env: ReadonlyArray<readonly [string, EnvValue]>;
-  /** Labels for the Deployment and its pods. */
-  readonly podLabels: Readonly<Record<string, string>>;
-  /** Host directories to mount. */
-  readonly hostPaths: readonly HostPathMount[];
-}
-
-/** The workload being wired. */
-export interface WiredWorkload {
-  readonly name: string;
-  readonly version: string;
-}
-
-/** Checks a tracing value as a service uses it, and returns its wiring. */
-export function telemetryWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
-  checkSampling(checker, tracing);
-  return tracing.provider === TracingProvider.DATADOG ? datadogWiring(checker, tracing, workload) : openTelemetryWiring(checker, tracing, workload);
+/** The tracing of a workload as a pod feature: checked as a service uses it, then its environment, labels and mounts. */
+export function tracingFeature(tracing: Tracing): IPodFeature {
+  return {
+    prop: 'tracing',
+    bind: (context: PodContext): PodFeatureBinding => {
+      checkSampling(context.checker, tracing);
+      const wiring = tracing.provider === TracingProvider.DATADOG ? datadogWiring(context.checker, tracing, context) : openTelemetryWiring(context.checker, tracing, context);
+      // Spans go over the network unless the agent is reached on the node (host IP, Unix socket).
+      const { collectorHost: host, collectorPort: port } = tracing;
+      return { ...wiring, egress: host !== undefined && port !== undefined ? [{ host, port, purpose: 'traces' }] : [] };
+    },
+  };
 }
 
 /** Checks the sampling percentage of a tracing value. */
@@ -55,7 +41,7 @@ function ratio(percentage: number): string {
   return String(Number((percentage / 100).toFixed(6)));
 }
 
-function datadogWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
+function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
   const env = tracing.env;
   if (checker.check(env !== undefined && env.length > 0, 'tracing.env', 'is required for a service traced with Datadog (unified service tagging)',
     "give Tracing.datadog({ env: 'production' }) so traces, logs and metrics share env, service and version")) {
@@ -98,7 +84,7 @@ function datadogWiring(checker: PropChecker, tracing: Tracing, workload: WiredWo
   return { env: vars, podLabels, hostPaths };
 }
 
-function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: WiredWorkload): TelemetryWiring {
+function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
   const host = tracing.collectorHost;
   checker.check(host !== undefined && host.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
   const downward: Array<readonly [string, EnvFieldPaths, string]> = [
@@ -123,7 +109,5 @@ function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: W
       ['OTEL_PROPAGATORS', EnvValue.fromValue(propagators.join(','))],
       ['OTEL_RESOURCE_ATTRIBUTES', EnvValue.fromValue(attributes.join(','))],
     ],
-    podLabels: {},
-    hostPaths: [],
   };
 }

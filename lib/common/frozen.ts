@@ -1,0 +1,15 @@
+/**
+ * Deep-freezes a resolved value a construct exposes as a fact about itself
+ * (a health contract, a capacity plan, the routes it wrote): editing it
+ * could not change the output, so it cannot be edited. Values meant for
+ * editing (`FrontEnvoy.config`, `OtelCollector.config`) are not frozen;
+ * they are rendered when the app synthesizes.
+ * @internal
+ */
+export function frozen<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as object)) frozen(child);
+  }
+  return value;
+}

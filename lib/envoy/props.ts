@@ -1,0 +1,194 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ObservableService } from '../service/observable-service';
+import { Tracing } from '../telemetry/tracing';
+import { AutoscalingProps, ThroughputProps } from '../workload/capacity';
+import { NodeGroup, TopologySpread } from '../workload/placement';
+import { CircuitBreakerSpec, OutlierDetectionSpec } from './bootstrap';
+
+/** Retry policy of a route. */
+export interface RetryProps {
+  /**
+   * Retries after the first attempt; 0 turns retries off.
+   * @default 2
+   */
+  readonly numRetries?: number;
+  /**
+   * Envoy `retry_on` conditions.
+   * @default ['5xx', 'reset', 'connect-failure'], plus 'unavailable' for gRPC
+   */
+  readonly retryOn?: string[];
+  /**
+   * Timeout of each attempt.
+   * @default - the route timeout
+   */
+  readonly perTryTimeout?: Duration;
+}
+
+/** A route from the front proxy to a service. */
+export interface FrontEnvoyRoute {
+  /** The upstream. */
+  readonly service: ObservableService;
+  /**
+   * Path prefix to match. Give `prefix` or `path`.
+   * @default '/' when `path` is not given
+   */
+  readonly prefix?: string;
+  /** Exact path to match. */
+  readonly path?: string;
+  /**
+   * Whole-request timeout.
+   * @default 15 s
+   */
+  readonly timeout?: Duration;
+  /**
+   * Retries.
+   * @default - 2 retries on 5xx, reset and connect-failure
+   */
+  readonly retries?: RetryProps;
+  /**
+   * Minimum share (0 to 100) of this service's hosts that must be healthy for
+   * Envoy's health check to answer 200. Envoy truncates it to an integer.
+   * @default - healthCheck.minHealthyPercent
+   */
+  readonly minHealthyPercent?: number;
+}
+
+/** Envoy's own health check, answered to the load balancer. */
+export interface FrontEnvoyHealthCheckProps {
+  /**
+   * The path. Must not equal or shadow an application health path.
+   * @default '/_envoy/health'
+   */
+  readonly path?: string;
+  /**
+   * Default minimum share (0 to 100) of healthy hosts per upstream.
+   * @default 25
+   */
+  readonly minHealthyPercent?: number;
+}
+
+/** Active health checks from Envoy to its upstreams (on their readiness endpoint). */
+export interface UpstreamHealthCheckProps {
+  /** @default 5 s */
+  readonly interval?: Duration;
+  /** @default 1 s */
+  readonly timeout?: Duration;
+  /**
+   * Random extra wait on every interval, so that many proxies do not check in step.
+   * @default 1 s
+   */
+  readonly intervalJitter?: Duration;
+  /**
+   * Random wait before the first check, against a burst when all proxies restart.
+   * @default 5 s
+   */
+  readonly initialJitter?: Duration;
+  /** @default 3 */
+  readonly unhealthyThreshold?: number;
+  /** @default 2 */
+  readonly healthyThreshold?: number;
+  /**
+   * Interval while a cluster has had no traffic.
+   * @default 60 s
+   */
+  readonly noTrafficInterval?: Duration;
+}
+
+/** Props of a {@link FrontEnvoy}. */
+export interface FrontEnvoyProps {
+  /** Routes to the product's services, matched in order. */
+  readonly routes: FrontEnvoyRoute[];
+  /**
+   * Distributed tracing.
+   * @default - no tracing
+   */
+  readonly tracing?: Tracing;
+  /**
+   * Name of the objects and the service name in traces.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Envoy's health check for the load balancer.
+   * @default - '/_envoy/health', 25% healthy hosts per upstream
+   */
+  readonly healthCheck?: FrontEnvoyHealthCheckProps;
+  /**
+   * Active health checks to the upstreams.
+   * @default - every 5 s ± 1 s, 1 s timeout, 3 failures, 2 successes
+   */
+  readonly upstreamHealthCheck?: UpstreamHealthCheckProps;
+  /**
+   * Outlier detection of headless (gRPC) upstreams.
+   * @default - 5 consecutive 5xx, 10 s interval, 30 s ejection, at most 50%
+   */
+  readonly outlierDetection?: Partial<OutlierDetectionSpec>;
+  /**
+   * Circuit breakers of every upstream.
+   * @default - Envoy's: 1024 connections, pending requests and requests, 3 retries
+   */
+  readonly circuitBreakers?: Partial<CircuitBreakerSpec>;
+  /** @default 8080 */
+  readonly listenerPort?: number;
+  /** Admin port, on 127.0.0.1 only. @default 9901 */
+  readonly adminPort?: number;
+  /** Port of the kubelet probe listener. @default 9902 */
+  readonly probePort?: number;
+  /**
+   * Proxies in front of Envoy whose X-Forwarded-For entries are trusted.
+   * @default 1 - the load balancer
+   */
+  readonly xffNumTrustedHops?: number;
+  /**
+   * Envoy pods.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Autoscaling instead of a fixed count.
+   * @default - none
+   */
+  readonly autoscaling?: AutoscalingProps;
+  /**
+   * Expected load through the proxy and what one Envoy pod serves, as for an
+   * `ObservableService`: the pod counts and the autoscaler's default range follow.
+   * @default - no capacity plan
+   */
+  readonly throughput?: ThroughputProps;
+  /**
+   * Container resources; the CPU limit also sets Envoy's worker threads.
+   * @default - requests 250m / 256Mi, limits 1000m / 256Mi
+   */
+  readonly resources?: kplus.ContainerResources;
+  /**
+   * The Service type.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: kplus.ServiceType;
+  /**
+   * Service annotations, such as the load balancer's.
+   * @default - none
+   */
+  readonly serviceAnnotations?: { readonly [key: string]: string };
+  /**
+   * The Envoy image.
+   * @default DEFAULT_ENVOY_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Write the config as compact JSON (less than half the size) instead of indented
+   * JSON: more upstreams fit in one ConfigMap, at the cost of readable diffs.
+   * @default false
+   */
+  readonly compactConfig?: boolean;
+  /** @default - any node */
+  readonly nodeGroup?: NodeGroup;
+  /** @default TopologySpread.acrossHostsAndZones() */
+  readonly topologySpread?: TopologySpread;
+  /**
+   * `app.kubernetes.io/part-of`.
+   * @default - the chart's id
+   */
+  readonly partOf?: string;
+}

@@ -1,0 +1,213 @@
+/**
+ * The front proxy's props turned into routes and upstream clusters, and the
+ * checks that keep them working: the health contract's paths, the trace
+ * context the proxy writes and its services read, the ports.
+ * @internal
+ */
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { PropChecker } from '../common/errors';
+import { cpuMillis, proxyConcurrency } from '../common/quantities';
+import { DEFAULT_HTTP_HEALTH } from '../service/health';
+import { ObservableService } from '../service/observable-service';
+import { Protocol } from '../service/protocol';
+import { Tracing, TracingProvider } from '../telemetry/tracing';
+import { checkSampling } from '../telemetry/tracing-feature';
+import { DEFAULT_RESOURCES } from '../workload/resources';
+import { ActiveHealthCheckTiming, RouteSpec, UpstreamSpec } from './bootstrap';
+import {
+  DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_ENVOY_HEALTH_PATH, DEFAULT_NUM_RETRIES, DEFAULT_RETRY_ON, DEFAULT_ROUTE_TIMEOUT, MAX_NUM_RETRIES,
+} from './defaults';
+import { FrontEnvoyRoute, UpstreamHealthCheckProps } from './props';
+
+/**
+ * The proxy sends spans over the network, so the Datadog agent must be its
+ * ClusterIP Service (article 000), and the services behind it must read the
+ * trace context the proxy writes, or every trace breaks at the proxy.
+ */
+export function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: FrontEnvoyRoute[]): void {
+  checkSampling(checker, tracing);
+  if (tracing.provider === TracingProvider.DATADOG) {
+    const mode = tracing.datadogAgent?.mode;
+    checker.check(mode === 'cluster-service', 'tracing.agent', `(${mode}) cannot be used by Envoy: its static config cannot read the node IP from the environment, and a ConfigMap cannot take Downward API values`,
+      "give the front proxy Tracing.datadog({ agent: DatadogAgent.clusterService() }); the services may still use the host IP or the socket");
+  } else {
+    checker.check(tracing.collectorHost !== undefined && tracing.collectorHost.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
+  }
+  const written = tracing.proxyPropagation;
+  const seen = new Set<ObservableService>();
+  routes.forEach((r, i) => {
+    const serviceTracing = r.service.tracing;
+    if (!serviceTracing || seen.has(r.service)) return;
+    seen.add(r.service);
+    checker.check(serviceTracing.servicePropagation.includes(written), `routes[${i}].service`,
+      `(${r.service.dnsName}) reads ${serviceTracing.servicePropagation.join(' and ')} trace context, but the front proxy writes ${written} headers: every trace would break at the proxy`,
+      tracing.provider === TracingProvider.DATADOG
+        ? 'trace the service with Tracing.datadog too, or the proxy with Tracing.openTelemetry (Datadog services also read W3C tracecontext)'
+        : 'trace the service with Tracing.openTelemetry or Tracing.datadog (both read W3C tracecontext)');
+  });
+}
+
+/** Worker threads: the CPU limit in whole cores, at least one. */
+export function envoyConcurrency(resources: kplus.ContainerResources | undefined): number {
+  return proxyConcurrency(cpuMillis(resources?.cpu?.limit ?? DEFAULT_RESOURCES.cpu.limit));
+}
+
+export function joinPath(prefix: string, path: string): string {
+  return `${prefix.replace(/\/+$/, '')}${path}`;
+}
+
+export function clusterName(service: ObservableService): string {
+  return `${service.name}.${service.namespace}`;
+}
+
+export function checkPorts(checker: PropChecker, ports: Record<string, number>): void {
+  for (const [prop, port] of Object.entries(ports)) {
+    checker.check(Number.isInteger(port) && port >= 1 && port <= 65535, prop, `(${port}) must be a whole number from 1 to 65535`, 'choose an unprivileged port such as 8080');
+  }
+  checker.check(new Set(Object.values(ports)).size === Object.keys(ports).length, 'listenerPort', `, adminPort and probePort must differ; got ${Object.values(ports).join(', ')}`, 'give each its own port');
+}
+
+export function checkPercent(checker: PropChecker, prop: string, value: number): void {
+  checker.check(Number.isFinite(value) && value >= 0 && value <= 100, prop, `(${value}) must be a percentage from 0 to 100`, 'give a share such as 25');
+}
+
+export function resolveActiveHealthCheck(checker: PropChecker, props: UpstreamHealthCheckProps = {}): ActiveHealthCheckTiming {
+  const ms = (prop: keyof UpstreamHealthCheckProps, fallback: number, min: number): number => {
+    const value = props[prop];
+    if (value === undefined) return fallback;
+    const millis = (value as Duration).toMilliseconds();
+    checker.check(Number.isInteger(millis) && millis >= min, `upstreamHealthCheck.${prop}`, `(${millis} ms) must be at least ${min} ms`, 'give a longer duration');
+    return millis;
+  };
+  const d = DEFAULT_ACTIVE_HEALTH_CHECK;
+  const timing: ActiveHealthCheckTiming = {
+    intervalMs: ms('interval', d.intervalMs, 1),
+    timeoutMs: ms('timeout', d.timeoutMs, 1),
+    intervalJitterMs: ms('intervalJitter', d.intervalJitterMs, 0),
+    initialJitterMs: ms('initialJitter', d.initialJitterMs, 0),
+    unhealthyThreshold: props.unhealthyThreshold ?? d.unhealthyThreshold,
+    healthyThreshold: props.healthyThreshold ?? d.healthyThreshold,
+    noTrafficIntervalMs: ms('noTrafficInterval', d.noTrafficIntervalMs, 1),
+  };
+  checker.check(timing.timeoutMs <= timing.intervalMs, 'upstreamHealthCheck.timeout', `(${timing.timeoutMs} ms) is longer than the interval (${timing.intervalMs} ms)`, 'lower the timeout or raise the interval');
+  checker.check(timing.intervalJitterMs < timing.intervalMs, 'upstreamHealthCheck.intervalJitter', `(${timing.intervalJitterMs} ms) must be shorter than the interval (${timing.intervalMs} ms)`, 'use about a fifth of the interval');
+  for (const key of ['unhealthyThreshold', 'healthyThreshold'] as const) {
+    checker.check(Number.isInteger(timing[key]) && timing[key] >= 1, `upstreamHealthCheck.${key}`, `(${timing[key]}) must be a whole number of at least 1`, 'use 2 or 3');
+  }
+  return timing;
+}
+
+export interface ResolvedRoutes {
+  readonly routes: RouteSpec[];
+  readonly upstreams: UpstreamSpec[];
+  readonly externalHealthPaths: Record<string, string>;
+}
+
+/**
+ * Routes and clusters. Each HTTP service reached by a prefix gets an exact
+ * route for its external health path (`<prefix>/healthz`, rewritten to the
+ * application's `/healthz`), ahead of the other routes, so external
+ * monitoring reaches the application through the proxy.
+ */
+export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], defaultMinHealthy: number): ResolvedRoutes {
+  checker.check(routes.length > 0, 'routes', 'is empty', 'route at least one path prefix to an ObservableService');
+  const upstreams = new Map<string, UpstreamSpec>();
+  const healthRoutes: RouteSpec[] = [];
+  const userRoutes: RouteSpec[] = [];
+  const externalHealthPaths: Record<string, string> = {};
+  const seenMatches: string[] = [];
+  routes.forEach((r, i) => {
+    const prop = `routes[${i}]`;
+    const service = r.service;
+    const cluster = clusterName(service);
+    const minHealthy = r.minHealthyPercent ?? defaultMinHealthy;
+    checkPercent(checker, `${prop}.minHealthyPercent`, minHealthy);
+    const previous = upstreams.get(cluster);
+    if (previous && previous.minHealthyPercent !== minHealthy) {
+      checker.check(false, `${prop}.minHealthyPercent`, `(${minHealthy}) differs from an earlier route to the same service (${previous.minHealthyPercent})`, 'give one value per service');
+    }
+    upstreams.set(cluster, {
+      cluster,
+      host: service.dnsName,
+      port: service.port,
+      http2: service.protocol.http2,
+      headless: service.headless,
+      healthCheck: service.protocol === Protocol.GRPC ? { grpcService: service.health.ready } : { httpPath: service.health.ready },
+      minHealthyPercent: minHealthy,
+    });
+
+    if (!checker.check(r.prefix === undefined || r.path === undefined, prop, 'has both prefix and path', 'give one of them')) return;
+    const match: { path: string } | { prefix: string } = r.path !== undefined ? { path: r.path } : { prefix: r.prefix ?? '/' };
+    const value = 'path' in match ? match.path : match.prefix;
+    if (!checker.check(value.startsWith('/'), `${prop}.${'path' in match ? 'path' : 'prefix'}`, `("${value}") must start with '/'`, "use an absolute path such as '/api/'")) return;
+    const key = JSON.stringify(match);
+    checker.check(!seenMatches.includes(key), prop, `repeats the match ${key} of an earlier route`, 'remove one of the two routes');
+    const shadowedBy = routes.slice(0, i).find((earlier) => earlier.path === undefined && value.startsWith(earlier.prefix ?? '/'));
+    checker.check(seenMatches.includes(key) || !shadowedBy, prop, `("${value}") is never reached: the earlier prefix "${shadowedBy?.prefix ?? '/'}" matches it first`,
+      'list more specific routes before less specific ones');
+    seenMatches.push(key);
+
+    const timeoutMs = (r.timeout ?? DEFAULT_ROUTE_TIMEOUT).toMilliseconds();
+    checker.check(timeoutMs >= 1, `${prop}.timeout`, 'must be positive', 'give the longest time a request may take');
+    const numRetries = r.retries?.numRetries ?? DEFAULT_NUM_RETRIES;
+    checker.check(Number.isInteger(numRetries) && numRetries >= 0 && numRetries <= MAX_NUM_RETRIES, `${prop}.retries.numRetries`, `(${numRetries}) must be a whole number from 0 to ${MAX_NUM_RETRIES}`,
+      'retries multiply the load on a struggling upstream: keep them few');
+    const perTryTimeoutMs = r.retries?.perTryTimeout?.toMilliseconds();
+    if (perTryTimeoutMs !== undefined) {
+      checker.check(perTryTimeoutMs >= 1 && perTryTimeoutMs <= timeoutMs, `${prop}.retries.perTryTimeout`, `(${perTryTimeoutMs} ms) must be positive and not above the route timeout (${timeoutMs} ms)`, 'lower it');
+    }
+    const retryOn = r.retries?.retryOn ?? (service.protocol === Protocol.GRPC ? [...DEFAULT_RETRY_ON, 'unavailable'] : DEFAULT_RETRY_ON);
+    checker.check(retryOn.length > 0 && retryOn.every((c) => /^[a-z0-9-]+$/.test(c)), `${prop}.retries.retryOn`, `(${JSON.stringify(retryOn)}) must be Envoy retry_on conditions`, "use conditions such as '5xx', 'reset', 'connect-failure'");
+    userRoutes.push({
+      match,
+      cluster,
+      timeoutMs,
+      retry: numRetries > 0 ? { retryOn: retryOn.join(','), numRetries, perTryTimeoutMs } : undefined,
+    });
+
+    if ('prefix' in match && service.protocol === Protocol.HTTP) {
+      const external = joinPath(match.prefix, service.health.healthz);
+      const owner = Object.entries(externalHealthPaths).find(([, p]) => p === external);
+      if (owner && owner[0] !== service.dnsName) {
+        checker.check(false, prop, `makes "${external}" the external health path of both ${owner[0]} and ${service.dnsName}`, 'route the services under distinct prefixes');
+      } else if (!owner) {
+        externalHealthPaths[service.dnsName] = external;
+        healthRoutes.push({
+          match: { path: external },
+          cluster,
+          timeoutMs: 5000,
+          prefixRewrite: external === service.health.healthz ? undefined : service.health.healthz,
+        });
+      }
+    }
+  });
+  return { routes: [...healthRoutes, ...userRoutes], upstreams: [...upstreams.values()], externalHealthPaths };
+}
+
+/**
+ * Envoy's health path must not be an application health path, nor a path
+ * that routes to one: the health check filter runs before the router, so
+ * Envoy would answer in the application's place.
+ */
+export function checkHealthPath(checker: PropChecker, healthPath: string, routes: FrontEnvoyRoute[], externalHealthPaths: Record<string, string>): void {
+  if (!checker.check(healthPath.startsWith('/') && !/[\s?#]/.test(healthPath), 'healthCheck.path', `("${healthPath}") must be an absolute path without spaces, query or fragment`, `use '${DEFAULT_ENVOY_HEALTH_PATH}'`)) return;
+  // The first reason found for a path is the one reported.
+  const reserved = new Map<string, string>();
+  const reserve = (path: string, why: string) => {
+    if (!reserved.has(path)) reserved.set(path, why);
+  };
+  for (const [dns, path] of Object.entries(externalHealthPaths)) reserve(path, `the external health path of ${dns}`);
+  for (const r of routes) {
+    const s = r.service;
+    if (s.protocol !== Protocol.HTTP) continue;
+    for (const endpoint of [s.health.live, s.health.ready, s.health.healthz]) {
+      reserve(endpoint, `a health endpoint of ${s.dnsName}`);
+      if (r.path === undefined) reserve(joinPath(r.prefix ?? '/', endpoint), `the path routed to ${s.dnsName}'s ${endpoint}`);
+    }
+  }
+  for (const path of Object.values(DEFAULT_HTTP_HEALTH)) reserve(path, 'a standard application health path');
+  const clash = reserved.get(healthPath);
+  checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (article 002, failure 1)`,
+    `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);
+}

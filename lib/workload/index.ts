@@ -1,0 +1,6 @@
+export { DisruptionBudget } from './capacity';
+export type { AutoscalingProps, CapacityPlan, ReplicaRange, ThroughputProps } from './capacity';
+export type { IObservableWorkload, NetworkDestination } from './observable-workload';
+export { NodeGroup, SpreadMode, TopologySpread } from './placement';
+export type { ResolvedResources } from './resources';
+export type { SecurityProps } from './security';

@@ -1,0 +1,115 @@
+/**
+ * Pod features: behaviour a workload's pods take on (tracing wiring, the
+ * Istio sidecar, ...), bound through one small interface in the manner of
+ * aws-ecs-patterns' `ContainerImage.bind`: a feature is given the pod it
+ * joins and returns what it adds. The kernel merges the bindings; the
+ * constructs only choose which features apply.
+ * @internal
+ */
+import { EnvValue } from 'cdk8s-plus-27';
+import { PropChecker } from '../common/errors';
+import { envVarNameError } from '../common/names';
+import { NetworkDestination } from './observable-workload';
+
+/** A port of the workload: on the container, and on the Service unless `internal`. */
+export interface WorkloadPort {
+  readonly name: string;
+  readonly port: number;
+  /** `appProtocol` on the Service port (Istio reads it for protocol selection). */
+  readonly appProtocol?: string;
+  /** Declared on the container only (probe ports). */
+  readonly internal?: boolean;
+  /** The prop the port came from, for error messages. */
+  readonly prop?: string;
+}
+
+/** A host directory mounted read-only into the container. */
+export interface HostPathMount {
+  readonly name: string;
+  readonly hostPath: string;
+  readonly mountPath: string;
+}
+
+/** What a feature knows of the pod it joins. */
+export interface PodContext {
+  readonly name: string;
+  readonly namespace: string;
+  /** The version label's value. */
+  readonly version: string;
+  readonly ports: readonly WorkloadPort[];
+  /** Requests per second one pod serves at peak, when declared. */
+  readonly rpsPerPod?: number;
+  /** Where problems with the feature's props go (prop names as the construct's). */
+  readonly checker: PropChecker;
+}
+
+/** What a feature adds to the pod. */
+export interface PodFeatureBinding {
+  /** Environment variables, in order: `$(VAR)` expands only variables defined before it. */
+  readonly env?: ReadonlyArray<readonly [string, EnvValue]>;
+  /** Labels of the workload and its pods. */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /** Annotations of the pods. */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Host directories mounted read-only. */
+  readonly hostPaths?: readonly HostPathMount[];
+  /** Where the pods send traffic because of the feature. */
+  readonly egress?: readonly NetworkDestination[];
+}
+
+/** A behaviour a pod takes on. */
+export interface IPodFeature {
+  /** The prop it comes from, as errors name it (`tracing`, `mesh`). */
+  readonly prop: string;
+  /** Checks the feature against the pod (problems to `context.checker`) and returns what it adds. */
+  bind(context: PodContext): PodFeatureBinding;
+}
+
+/** The bindings of several features, merged. */
+export interface MergedBinding {
+  readonly env: Array<readonly [string, EnvValue]>;
+  readonly podLabels: Record<string, string>;
+  readonly podAnnotations: Record<string, string>;
+  readonly hostPaths: HostPathMount[];
+  readonly egress: NetworkDestination[];
+}
+
+/**
+ * Binds the features in order and merges what they add; a variable, label
+ * or annotation that two features both set is a problem. The user's own
+ * variables come after the features' and may not replace one of theirs.
+ */
+export function bindFeatures(features: readonly IPodFeature[], context: PodContext, userEnv: Readonly<Record<string, EnvValue>> = {}): MergedBinding {
+  const merged: MergedBinding = { env: [], podLabels: {}, podAnnotations: {}, hostPaths: [], egress: [] };
+  const owner = new Map<string, string>();
+  const claim = (key: string, prop: string, by: string) => {
+    const earlier = owner.get(key);
+    context.checker.check(earlier === undefined, prop, `is set by both the ${earlier} and the ${by} wiring`, `remove one of '${earlier}' and '${by}'`);
+    owner.set(key, by);
+  };
+  for (const feature of features) {
+    const binding = feature.bind(context);
+    for (const [name, value] of binding.env ?? []) {
+      claim(`env:${name}`, `env.${name}`, feature.prop);
+      merged.env.push([name, value]);
+    }
+    for (const [key, value] of Object.entries(binding.podLabels ?? {})) {
+      claim(`label:${key}`, `labels.${key}`, feature.prop);
+      merged.podLabels[key] = value;
+    }
+    for (const [key, value] of Object.entries(binding.podAnnotations ?? {})) {
+      claim(`annotation:${key}`, `annotations.${key}`, feature.prop);
+      merged.podAnnotations[key] = value;
+    }
+    merged.hostPaths.push(...(binding.hostPaths ?? []));
+    merged.egress.push(...(binding.egress ?? []));
+  }
+  for (const [name, value] of Object.entries(userEnv)) {
+    const nameError = envVarNameError(name);
+    context.checker.check(nameError === undefined, `env.${name}`, nameError ?? '', 'rename the variable');
+    const by = owner.get(`env:${name}`);
+    context.checker.check(by === undefined, `env.${name}`, `is set by the ${by} wiring`, `remove it from 'env', or change the '${by}' value instead`);
+    merged.env.push([name, value]);
+  }
+  return merged;
+}
