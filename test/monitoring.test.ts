@@ -89,6 +89,16 @@ describe('Datadog dashboard', () => {
     for (const w of widgets) expect(['toplist', 'timeseries', 'query_value']).toContain(w.definition.type);
   });
 
+  test('the widgets are written at synth, so an edit after construction reaches the output', () => {
+    const p = product();
+    const dashboard = new DatadogServiceDashboard(p.chart, 'payments-dashboard', { title: 'Payments', env: 'production' });
+    dashboard.widgets[0].definition.title = 'Busiest services';
+    dashboard.widgets.push({ definition: { type: 'note', content: 'Owned by payments' } });
+    const widgets = JSON.parse(synth(p.chart).find((m) => m.kind === 'DatadogDashboard')!.spec.widgets) as Manifest[];
+    expect(widgets[0].definition.title).toBe('Busiest services');
+    expect(widgets[widgets.length - 1]).toEqual({ definition: { type: 'note', content: 'Owned by payments' } });
+  });
+
   test('article 003: top services by requests next to top services by errors, then error rate and p99', () => {
     const widgets = dashboardWidgets('production');
     expect(widgets.map((w) => w.definition.title)).toEqual([

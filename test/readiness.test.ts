@@ -378,7 +378,7 @@ test('a gRPC service behind a front proxy: the load figure follows the headless 
   expect(load.fromProxies).toBeCloseTo(3 / 5.5, 10);
 });
 
-test('enforce() changes nothing in the output, though synthesis reuses the JSON the rules read', () => {
+test('enforce() changes nothing in the output', () => {
   const synthDir = (enforce: boolean) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-'));
     const app = new App({ outdir });
@@ -393,4 +393,56 @@ test('enforce() changes nothing in the output, though synthesis reuses the JSON 
   for (const file of Object.keys(plain)) expect(enforced[file]).toBe(plain[file]);
   // The suppressions stamped by suppress() are part of both.
   expect(plain['loadtest-invoice.k8s.yaml']).toContain('observable.cdk8s.io/suppress.OBS-CAP1');
+});
+
+describe('enforce() runs once per synthesis and mutates nothing', () => {
+  test('with three charts cdk8s validates four times; the rules run, print and write the report once', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-once-'));
+    const app = new App({ outdir });
+    for (const id of ['one', 'two', 'three']) new ObservableService(new Chart(app, id, { namespace: id }), 'web', { image: 'a/web:1', port: 8080 });
+    let validations = 0;
+    app.node.addValidation({ validate: () => { validations++; return []; } });
+    ProductionReadiness.enforce(app);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      app.synth();
+      expect(validations).toBe(4);
+      const tables = log.mock.calls.filter(([text]) => String(text).startsWith('Production readiness:'));
+      expect(tables).toHaveLength(1);
+    } finally {
+      log.mockRestore();
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(outdir, 'production-readiness.json'), 'utf8')).summary.errors).toBe(0);
+  });
+
+  test('an object changed by a later validation keeps its change in the output', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-later-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    ProductionReadiness.enforce(app, { printTable: false });
+    // Registered after enforce: it runs after the rules have read the objects.
+    chart.node.addValidation({ validate: () => { web.deployment.metadata.addAnnotation('example.com/stamped', 'late'); return []; } });
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toContain('example.com/stamped: late');
+  });
+
+  test('the rules run again in the next synthesis when the tree changed between two synthesis calls of one task', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-again-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    ProductionReadiness.enforce(app, { printTable: false });
+    expect(() => app.synth()).not.toThrow();
+    new ObservableService(chart, 'canary', { image: 'a/web:latest', port: 8080 });
+    expect(() => app.synth()).toThrow(/OBS-IMG1/);
+  });
+
+  test('an object made under a suppressed scope after suppress() fails synth, since its manifest lacks the suppression', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'suppress-late-'));
+    const { app, chart } = badApp(outdir);
+    ProductionReadiness.suppress(chart, 'OBS-IMG1', 'staging tracks latest on purpose');
+    new ObservableService(chart, 'late', { image: 'a/late:latest', port: 8080 });
+    expect(() => app.synth()).toThrow(/shop\/late\/Deployment\/Resource: was made after ProductionReadiness.suppress\(shop, 'OBS-IMG1'\)/);
+  });
 });

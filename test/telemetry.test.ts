@@ -259,6 +259,21 @@ describe('OtelCollector', () => {
     (col.config.service!.pipelines!.traces.exporters as string[]).push('otlp_grpc/missing');
     expect(() => app.synth()).toThrow(/obs\/otel-collector: collector config: service.pipelines.traces.exporters names "otlp_grpc\/missing", which is not defined under exporters/);
   });
+
+  test('an edit of the config after construction reaches the ConfigMap and rolls the pods', () => {
+    const c = chart();
+    const col = new OtelCollector(c, 'otel-collector', { exporters: [OtelExporter.otlp({ name: 'x', endpoint: 'a:4317' })] });
+    const before = synth(c);
+    (col.config.processors as Manifest).batch.timeout = '1s';
+    const after = synth(c);
+    const config = (ms: Manifest[]) => parse(ms.find((m) => m.kind === 'ConfigMap')!.data['collector.yaml']) as Manifest;
+    const hash = (ms: Manifest[]) => ms.find((m) => m.kind === 'Deployment')!.spec.template.metadata.annotations['observable.cdk8s.io/config-hash'];
+    expect(config(before).processors.batch.timeout).toBe('200ms');
+    expect(config(after).processors.batch.timeout).toBe('1s');
+    expect(col.configYaml).toContain('timeout: 1s');
+    expect(hash(after)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(after)).not.toBe(hash(before));
+  });
 });
 
 describe('checkCollectorPipelines', () => {

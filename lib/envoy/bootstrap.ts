@@ -9,7 +9,7 @@ import { Tracing, TracingProvider } from '../telemetry/tracing';
 /** A JSON object. */
 export type JsonObject = { [key: string]: unknown };
 
-/** Cluster name of the Datadog agent (article 000). */
+/** Cluster name of the Datadog agent. */
 export const DATADOG_AGENT_CLUSTER = 'datadog_agent';
 /** Cluster name of the OpenTelemetry collector. */
 export const OTEL_COLLECTOR_CLUSTER = 'opentelemetry_collector';
@@ -42,13 +42,17 @@ export function admin(port: number): JsonObject {
 
 /** Timing of the active health checks Envoy sends to its upstreams. */
 export interface ActiveHealthCheckTiming {
+  /** Time between checks of one host, in milliseconds. */
   readonly intervalMs: number;
+  /** How long one check may take, in milliseconds. */
   readonly timeoutMs: number;
   /** Random extra wait added to every interval, against synchronized checks from many proxies. */
   readonly intervalJitterMs: number;
   /** Random wait before the first check after a host appears or Envoy starts. */
   readonly initialJitterMs: number;
+  /** Failed checks in a row that mark a host unhealthy. */
   readonly unhealthyThreshold: number;
+  /** Passed checks in a row that mark a host healthy again. */
   readonly healthyThreshold: number;
   /** Interval while a cluster has had no traffic (Envoy's default 60 s). */
   readonly noTrafficIntervalMs: number;
@@ -56,17 +60,25 @@ export interface ActiveHealthCheckTiming {
 
 /** Outlier detection (passive health checking) of a cluster. */
 export interface OutlierDetectionSpec {
+  /** Consecutive 5xx answers that eject a host. */
   readonly consecutive5xx: number;
+  /** How often hosts are assessed, in milliseconds. */
   readonly intervalMs: number;
+  /** How long an ejected host stays out, in milliseconds (longer for each ejection). */
   readonly baseEjectionTimeMs: number;
+  /** The largest share of hosts that may be ejected at once. */
   readonly maxEjectionPercent: number;
 }
 
 /** Circuit breaker thresholds of a cluster (Envoy's defaults: 1024, 1024, 1024, 3). */
 export interface CircuitBreakerSpec {
+  /** Most connections to the cluster. */
   readonly maxConnections: number;
+  /** Most requests waiting for a connection. */
   readonly maxPendingRequests: number;
+  /** Most concurrent requests. */
   readonly maxRequests: number;
+  /** Most concurrent retries. */
   readonly maxRetries: number;
 }
 
@@ -76,6 +88,7 @@ export interface UpstreamSpec {
   readonly cluster: string;
   /** In-cluster DNS name. */
   readonly host: string;
+  /** The Service port. */
   readonly port: number;
   /** Whether the upstream speaks HTTP/2 (gRPC). */
   readonly http2: boolean;

@@ -15,7 +15,7 @@ export const DEFAULT_ENVOY_IMAGE = 'envoyproxy/envoy:distroless-v1.40.2';
 /**
  * The path Envoy answers for the load balancer. It can never be an
  * application's `/healthz`, `/ready` or `/live`: when Envoy answered the
- * application's own path, external monitoring stopped at Envoy (article 002, failure 1).
+ * application's own path, external monitoring stopped at Envoy.
  */
 export const DEFAULT_ENVOY_HEALTH_PATH = '/_envoy/health';
 
@@ -61,6 +61,7 @@ export const DEFAULT_CIRCUIT_BREAKERS: CircuitBreakerSpec = { maxConnections: 10
  * tracing: about 2.7 kB each indented, 1.2 kB compact (npm run bench:envoy-capacity).
  */
 export const MAX_UPSTREAMS_INDENTED = 375;
+/** Upstreams that fit in one ConfigMap with `compactConfig: true`, as for {@link MAX_UPSTREAMS_INDENTED}. */
 export const MAX_UPSTREAMS_COMPACT = 846;
 
 /** Kubernetes rejects objects over 1 MiB (etcd's request limit); room is left for metadata. */

@@ -70,9 +70,15 @@ export interface FrontEnvoyHealthCheckProps {
 
 /** Active health checks from Envoy to its upstreams (on their readiness endpoint). */
 export interface UpstreamHealthCheckProps {
-  /** @default 5 s */
+  /**
+   * Time between checks of one host.
+   * @default 5 s
+   */
   readonly interval?: Duration;
-  /** @default 1 s */
+  /**
+   * How long one check may take.
+   * @default 1 s
+   */
   readonly timeout?: Duration;
   /**
    * Random extra wait on every interval, so that many proxies do not check in step.
@@ -84,9 +90,15 @@ export interface UpstreamHealthCheckProps {
    * @default 5 s
    */
   readonly initialJitter?: Duration;
-  /** @default 3 */
+  /**
+   * Failed checks in a row that take a host out.
+   * @default 3
+   */
   readonly unhealthyThreshold?: number;
-  /** @default 2 */
+  /**
+   * Passed checks in a row that bring it back.
+   * @default 2
+   */
   readonly healthyThreshold?: number;
   /**
    * Interval while a cluster has had no traffic.
@@ -129,11 +141,20 @@ export interface FrontEnvoyProps {
    * @default - Envoy's: 1024 connections, pending requests and requests, 3 retries
    */
   readonly circuitBreakers?: Partial<CircuitBreakerSpec>;
-  /** @default 8080 */
+  /**
+   * The port of the main listener, which the Service exposes.
+   * @default 8080
+   */
   readonly listenerPort?: number;
-  /** Admin port, on 127.0.0.1 only. @default 9901 */
+  /**
+   * The admin interface's port, on 127.0.0.1 only.
+   * @default 9901
+   */
   readonly adminPort?: number;
-  /** Port of the kubelet probe listener. @default 9902 */
+  /**
+   * The port of the kubelet probe listener (not on the Service).
+   * @default 9902
+   */
   readonly probePort?: number;
   /**
    * Proxies in front of Envoy whose X-Forwarded-For entries are trusted.
@@ -182,9 +203,15 @@ export interface FrontEnvoyProps {
    * @default false
    */
   readonly compactConfig?: boolean;
-  /** @default - any node */
+  /**
+   * The node group the Envoy pods must run on.
+   * @default - any node
+   */
   readonly nodeGroup?: NodeGroup;
-  /** @default TopologySpread.acrossHostsAndZones() */
+  /**
+   * How the Envoy pods spread over nodes and zones.
+   * @default TopologySpread.acrossHostsAndZones()
+   */
   readonly topologySpread?: TopologySpread;
   /**
    * `app.kubernetes.io/part-of`.

@@ -22,7 +22,7 @@ import { FrontEnvoyRoute, UpstreamHealthCheckProps } from './props';
 
 /**
  * The proxy sends spans over the network, so the Datadog agent must be its
- * ClusterIP Service (article 000), and the services behind it must read the
+ * ClusterIP Service (its static config cannot read the node IP), and the services behind it must read the
  * trace context the proxy writes, or every trace breaks at the proxy.
  */
 export function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: FrontEnvoyRoute[]): void {
@@ -208,6 +208,6 @@ export function checkHealthPath(checker: PropChecker, healthPath: string, routes
   }
   for (const path of Object.values(DEFAULT_HTTP_HEALTH)) reserve(path, 'a standard application health path');
   const clash = reserved.get(healthPath);
-  checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (article 002, failure 1)`,
+  checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
     `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);
 }

@@ -1,5 +1,5 @@
 /**
- * istiod's autoscaling, for the team's Istio install values (article 003:
+ * istiod's autoscaling, for the team's Istio install values (istio.io/latest/docs/ops/deployment/performance-and-scalability:
  * istiod's cost grows with the number of proxies it configures, so scale it
  * on CPU like any other service).
  */
@@ -15,9 +15,15 @@ export const ISTIOD_TARGET_CPU_UTILIZATION = 80;
 export interface IstiodAutoscalingOptions {
   /** Proxies (sidecars and gateways) in the mesh at peak. */
   readonly proxies: number;
-  /** @default - enough replicas for the proxies at 1 vCPU each, at least 2 */
+  /**
+   * Fewest istiod replicas.
+   * @default - enough replicas for the proxies at 1 vCPU each, at least 2
+   */
   readonly minReplicas?: number;
-  /** @default - twice the minimum: a mass restart makes every proxy reconnect and pull its config at once */
+  /**
+   * Most istiod replicas.
+   * @default - twice the minimum: a mass restart makes every proxy reconnect and pull its config at once
+   */
   readonly maxReplicas?: number;
 }
 

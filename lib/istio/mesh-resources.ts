@@ -34,20 +34,40 @@ export function sidecarSpec(service: IObservableWorkload, dependsOn: readonly IO
 export interface MeshSidecarScopeProps {
   /** The workload whose proxy is scoped. */
   readonly service: IObservableWorkload;
-  /** The services it calls. */
+  /**
+   * The services it calls.
+   * @default - none: only the tracing backend and istio-system
+   */
   readonly dependsOn?: IObservableWorkload[];
-  /** Other egress hosts, as `<namespace>/<host>` or `*\/<host>`. */
+  /**
+   * Other egress hosts, as `<namespace>/<host>` or `*\/<host>`.
+   * @default - none
+   */
   readonly extraHosts?: string[];
 }
 
+/** What a mesh construct writes: one Istio object. */
+interface MeshObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  /** The workload the object is about, if any. */
+  readonly service?: IObservableWorkload;
+  readonly spec: Record<string, unknown>;
+}
+
 /**
- * Metadata of a mesh object: one about a workload carries the workload's
- * labels; a namespace-wide one its own identity (its name, the chart as
- * part-of, the `mesh-policy` component).
+ * Writes a mesh construct's object once its props are checked (throwing
+ * their problems first). One about a workload carries the workload's labels;
+ * a namespace-wide one its own identity (its name, the chart as part-of, the
+ * `mesh-policy` component).
  */
-function metadata(scope: Construct, checker: PropChecker, name: string, namespace: string, service?: IObservableWorkload): { name: string; namespace: string; labels: Record<string, string> } {
+function meshObject(scope: Construct, checker: PropChecker, object: MeshObject): ApiObject {
+  const { name, namespace, service } = object;
   const labels = service ? service.labels : resolveIdentity(scope, checker, { name, namespace, component: 'mesh-policy' }, { nameRule: NameRule.OBJECT }).labels;
-  return { name, namespace, labels: { ...labels } };
+  checker.throwIfAny();
+  return new ApiObject(scope, 'Resource', { apiVersion: object.apiVersion, kind: object.kind, metadata: { name, namespace, labels: { ...labels } }, spec: object.spec });
 }
 
 /**
@@ -56,6 +76,7 @@ function metadata(scope: Construct, checker: PropChecker, name: string, namespac
  * proxy memory and istiod's push cost grow with the mesh; scoping keeps them flat.
  */
 export class MeshSidecarScope extends Construct {
+  /** The Istio `Sidecar` object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MeshSidecarScopeProps) {
@@ -65,12 +86,12 @@ export class MeshSidecarScope extends Construct {
       checker.check(/^(\*|\.|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/\S+$/.test(host), `extraHosts[${i}]`, `("${host}") must be "<namespace>/<host>"`, "use '*/api.example.com' or 'payments/*'");
     });
     checker.check(!(props.dependsOn ?? []).includes(props.service), 'dependsOn', 'lists the service itself', 'list only the services it calls');
-    const meta = metadata(this, checker, props.service.name, props.service.namespace, props.service);
-    checker.throwIfAny();
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = meshObject(this, checker, {
       apiVersion: 'networking.istio.io/v1',
       kind: 'Sidecar',
-      metadata: meta,
+      name: props.service.name,
+      namespace: props.service.namespace,
+      service: props.service,
       spec: sidecarSpec(props.service, props.dependsOn ?? [], props.extraHosts ?? []),
     });
   }
@@ -78,34 +99,70 @@ export class MeshSidecarScope extends Construct {
 
 /** Connection pool limits (Istio ConnectionPoolSettings). */
 export interface ConnectionPoolProps {
-  /** @default 1024 */
+  /**
+   * Most TCP connections to the host, from each proxy.
+   * @default 1024
+   */
   readonly maxConnections?: number;
-  /** @default 1 s */
+  /**
+   * How long a TCP connection may take to open.
+   * @default 1 s
+   */
   readonly connectTimeout?: Duration;
-  /** @default 1024 */
+  /**
+   * Most HTTP/1.1 requests waiting for a connection.
+   * @default 1024
+   */
   readonly http1MaxPendingRequests?: number;
-  /** @default 1024 */
+  /**
+   * Most concurrent HTTP/2 requests to the host.
+   * @default 1024
+   */
   readonly http2MaxRequests?: number;
-  /** Concurrent retries to the host. @default 3 */
+  /**
+   * Most concurrent retries to the host.
+   * @default 3
+   */
   readonly maxRetries?: number;
 }
 
 /** Outlier detection (Istio OutlierDetection). */
 export interface OutlierDetectionProps {
-  /** @default 5 */
+  /**
+   * Consecutive 5xx answers that eject a host.
+   * @default 5
+   */
   readonly consecutive5xxErrors?: number;
-  /** @default 10 s */
+  /**
+   * How often hosts are assessed.
+   * @default 10 s
+   */
   readonly interval?: Duration;
-  /** @default 30 s */
+  /**
+   * How long an ejected host stays out (longer for each ejection).
+   * @default 30 s
+   */
   readonly baseEjectionTime?: Duration;
-  /** @default 50 */
+  /**
+   * The largest share of hosts that may be ejected at once.
+   * @default 50
+   */
   readonly maxEjectionPercent?: number;
 }
 
 /** Props of a {@link MeshDestinationRule}. */
 export interface MeshDestinationRuleProps {
+  /** The workload whose callers the rule applies to. */
   readonly service: IObservableWorkload;
+  /**
+   * Connection pool limits.
+   * @default - 1024 connections, 1024 pending and concurrent requests, 3 retries, 1 s connect timeout
+   */
   readonly connectionPool?: ConnectionPoolProps;
+  /**
+   * Ejection of failing hosts.
+   * @default - 5 consecutive 5xx, every 10 s, 30 s out, at most 50%
+   */
   readonly outlierDetection?: OutlierDetectionProps;
 }
 
@@ -138,6 +195,7 @@ export function destinationRuleSpec(service: IObservableWorkload, pool: Connecti
 
 /** An Istio `DestinationRule`: connection pool limits and outlier ejection for calls to a service. */
 export class MeshDestinationRule extends Construct {
+  /** The Istio `DestinationRule` object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MeshDestinationRuleProps) {
@@ -159,12 +217,12 @@ export class MeshDestinationRule extends Construct {
     if (percent !== undefined) checker.check(percent >= 0 && percent <= 100, 'outlierDetection.maxEjectionPercent', `(${percent}) must be from 0 to 100`, 'use 50');
     const errors = props.outlierDetection?.consecutive5xxErrors;
     if (errors !== undefined) checker.check(Number.isInteger(errors) && errors >= 1, 'outlierDetection.consecutive5xxErrors', `(${errors}) must be a whole number of at least 1`, 'use 5');
-    const meta = metadata(this, checker, props.service.name, props.service.namespace, props.service);
-    checker.throwIfAny();
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = meshObject(this, checker, {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
-      metadata: meta,
+      name: props.service.name,
+      namespace: props.service.namespace,
+      service: props.service,
       spec: destinationRuleSpec(props.service, props.connectionPool, props.outlierDetection),
     });
   }
@@ -195,12 +253,16 @@ export interface MeshPeerAuthenticationProps {
    * @default - the service's namespace, or the chart's
    */
   readonly namespace?: string;
-  /** One workload only. */
+  /**
+   * One workload only.
+   * @default - the whole namespace
+   */
   readonly service?: IObservableWorkload;
 }
 
 /** An Istio `PeerAuthentication` requiring mutual TLS (`STRICT`), namespace-wide or for one workload. */
 export class MeshPeerAuthentication extends Construct {
+  /** The Istio `PeerAuthentication` object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MeshPeerAuthenticationProps = {}) {
@@ -208,12 +270,12 @@ export class MeshPeerAuthentication extends Construct {
     const checker = new PropChecker(this);
     // "default" is the name Istio documents for a namespace-wide policy.
     const target = policyTarget(checker, this, props, 'default');
-    const meta = metadata(this, checker, target.name, target.namespace, props.service);
-    checker.throwIfAny();
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = meshObject(this, checker, {
       apiVersion: 'security.istio.io/v1',
       kind: 'PeerAuthentication',
-      metadata: meta,
+      name: target.name,
+      namespace: target.namespace,
+      service: props.service,
       spec: { ...target.selector, mtls: { mode: 'STRICT' } },
     });
   }
@@ -238,9 +300,15 @@ export function meshTracingProvider(tracing: Tracing, name: string = DEFAULT_MES
 export interface MeshTelemetryProps {
   /** The services' tracing: provider and sampling follow it. */
   readonly tracing: Tracing;
-  /** @default - the service's namespace, or the chart's */
+  /**
+   * The namespace; the resource covers all of it unless `service` is given.
+   * @default - the service's namespace, or the chart's
+   */
   readonly namespace?: string;
-  /** One workload only. */
+  /**
+   * One workload only.
+   * @default - the whole namespace
+   */
   readonly service?: IObservableWorkload;
   /**
    * The provider's name in `meshConfig.extensionProviders`.
@@ -251,6 +319,7 @@ export interface MeshTelemetryProps {
 
 /** An Istio `Telemetry` (telemetry.istio.io/v1) choosing the tracing provider and sampling to match the services' `Tracing`. */
 export class MeshTelemetry extends Construct {
+  /** The Istio `Telemetry` object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: MeshTelemetryProps) {
@@ -259,12 +328,12 @@ export class MeshTelemetry extends Construct {
     checkSampling(checker, props.tracing);
     checker.check(props.tracing.collectorHost !== undefined, 'tracing', 'has no network address for the proxies to send spans to', 'use DatadogAgent.clusterService() or an OTLP host for the mesh');
     const target = policyTarget(checker, this, props, 'tracing');
-    const meta = metadata(this, checker, target.name, target.namespace, props.service);
-    checker.throwIfAny();
-    this.apiObject = new ApiObject(this, 'Resource', {
+    this.apiObject = meshObject(this, checker, {
       apiVersion: 'telemetry.istio.io/v1',
       kind: 'Telemetry',
-      metadata: meta,
+      name: target.name,
+      namespace: target.namespace,
+      service: props.service,
       spec: {
         ...target.selector,
         tracing: [{

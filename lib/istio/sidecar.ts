@@ -50,8 +50,11 @@ export interface MeshProps {
 
 /** The resolved sidecar of a service. */
 export interface MeshSidecar {
+  /** The sidecar's requests and limits, and how they were reached. */
   readonly resources: SidecarResources;
+  /** Envoy worker threads of the sidecar. */
   readonly concurrency: number;
+  /** Whether the application starts only once the proxy is ready. */
   readonly holdApplicationUntilProxyStarts: boolean;
   /** Pod labels. */
   readonly labels: Readonly<Record<string, string>>;

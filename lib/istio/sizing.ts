@@ -1,5 +1,5 @@
 /**
- * Sidecar (istio-proxy) sizing from expected traffic (article 003: estimate
+ * Sidecar (istio-proxy) sizing from expected traffic (istio.io/latest/docs/ops/deployment/performance-and-scalability: estimate
  * per-pod throughput, then size the proxy; "don't guess, measure").
  */
 import { PropChecker } from '../common/errors';
@@ -50,9 +50,13 @@ export const DEFAULT_LIMIT_RATIO = 2;
 
 /** A sidecar's requests and limits, in whole millicores and MiB. */
 export interface SidecarResources {
+  /** CPU request, in millicores. */
   readonly cpuRequestMillis: number;
+  /** CPU limit, in millicores. */
   readonly cpuLimitMillis: number;
+  /** Memory request, in MiB. */
   readonly memoryRequestMiB: number;
+  /** Memory limit, in MiB. */
   readonly memoryLimitMiB: number;
   /** How the figures were reached, for reviews and the readiness report. */
   readonly basis: string;
@@ -60,9 +64,13 @@ export interface SidecarResources {
 
 /** Explicit sidecar resources; they always win over a model. */
 export interface ExplicitSidecarResources {
+  /** CPU request, in millicores. */
   readonly cpuRequestMillis: number;
+  /** CPU limit, in millicores. */
   readonly cpuLimitMillis: number;
+  /** Memory request, in MiB. */
   readonly memoryRequestMiB: number;
+  /** Memory limit, in MiB. */
   readonly memoryLimitMiB: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What the sidecar costs on the team's own cluster, in the spirit of Istio's
- * benchmark harness (article 003's first phase): a Fortio client loads a
+ * benchmark harness (github.com/istio/tools, perf/benchmark): a Fortio client loads a
  * Fortio server, once without sidecars and once with a sidecar on both.
  */
 import { Duration } from 'cdk8s';
@@ -12,15 +12,30 @@ import { FORTIO_IMAGE, LoadTest, checkLoadOptions } from './fortio';
 
 /** Props of {@link ProxyBenchmark}. */
 export interface ProxyBenchmarkProps {
-  /** @default 1000 - Istio's published figures are per 1000 req/s */
+  /**
+   * Requests per second each client holds.
+   * @default 1000 - Istio's published figures are per 1000 req/s
+   */
   readonly qps?: number;
-  /** @default 16 */
+  /**
+   * Parallel connections of each client.
+   * @default 16
+   */
   readonly connections?: number;
-  /** @default 5 minutes */
+  /**
+   * How long each run lasts.
+   * @default 5 minutes
+   */
   readonly duration?: Duration;
-  /** @default 1024 - Istio's benchmark uses 1 KB payloads */
+  /**
+   * Random payload bytes per request.
+   * @default 1024 - Istio's benchmark uses 1 KB payloads
+   */
   readonly payloadSize?: number;
-  /** The sidecar options of the mesh run. @default {} */
+  /**
+   * The sidecar options of the mesh run.
+   * @default {}
+   */
   readonly mesh?: MeshProps;
 }
 
@@ -31,9 +46,13 @@ export interface ProxyBenchmarkProps {
  * is the proxy's cost, to replace the sizing model with (SidecarSizing.measured).
  */
 export class ProxyBenchmark extends Construct {
+  /** The Fortio server without a sidecar. */
   public readonly baselineServer: ObservableService;
+  /** The Fortio server with a sidecar. */
   public readonly meshServer: ObservableService;
+  /** The client Job loading the baseline server, without a sidecar. */
   public readonly baselineClient: LoadTest;
+  /** The client Job loading the mesh server, with a sidecar. */
   public readonly meshClient: LoadTest;
 
   constructor(scope: Construct, id: string, props: ProxyBenchmarkProps = {}) {

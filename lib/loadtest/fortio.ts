@@ -1,5 +1,5 @@
 /**
- * Load tests with Fortio, Istio's own load generator (article 003: measure
+ * Load tests with Fortio, Istio's own load generator (fortio.org: measure
  * per-pod throughput with a single-service test before trusting any estimate).
  */
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
@@ -23,17 +23,35 @@ export const DEFAULT_PERCENTILES = [50, 90, 99, 99.9];
 export interface FortioLoadOptions {
   /** Requests per second for the whole run; 0 means as fast as possible. */
   readonly qps: number;
-  /** Parallel connections. @default 8 */
+  /**
+   * Parallel connections.
+   * @default 8
+   */
   readonly connections?: number;
-  /** @default 60 s */
+  /**
+   * How long the run lasts.
+   * @default 60 s
+   */
   readonly duration?: Duration;
-  /** Random payload bytes per request (for HTTP this switches to POST). @default 0 - none */
+  /**
+   * Random payload bytes per request (for HTTP this switches to POST).
+   * @default 0 - none
+   */
   readonly payloadSize?: number;
-  /** Extra request headers. @default - none */
+  /**
+   * Extra request headers.
+   * @default - none
+   */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Percentiles to report. @default 50, 90, 99, 99.9 */
+  /**
+   * Percentiles to report.
+   * @default 50, 90, 99, 99.9
+   */
   readonly percentiles?: number[];
-  /** Request timeout. @default Fortio's (3 s) */
+  /**
+   * Request timeout.
+   * @default - Fortio's (3 s)
+   */
   readonly timeout?: Duration;
 }
 
@@ -83,15 +101,22 @@ export function checkLoadOptions(checker: PropChecker, options: FortioLoadOption
 
 /** Props of {@link LoadTest}. */
 export interface LoadTestProps extends FortioLoadOptions {
+  /** What is loaded: a service (with a path for HTTP) or a URL. */
   readonly target: LoadTarget;
   /**
    * Run the client with an Istio sidecar (native sidecar, so the Job completes).
    * @default false
    */
   readonly mesh?: boolean;
-  /** @default - the chart's namespace */
+  /**
+   * Namespace of the Job.
+   * @default - the chart's namespace, or `default`
+   */
   readonly namespace?: string;
-  /** @default FORTIO_IMAGE */
+  /**
+   * The Fortio image, pinned.
+   * @default FORTIO_IMAGE
+   */
   readonly image?: string;
   /**
    * How long the finished Job (and its logs) stays.

@@ -1,6 +1,6 @@
 /**
  * nginx mocks of a service's dependencies, so that one service can be load
- * tested alone (article 003's second phase: load client → service → mocks).
+ * tested alone (load client → service → mocks).
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';

@@ -1,5 +1,5 @@
 /**
- * Monitors and dashboards as code for the Datadog Operator (article 003):
+ * Monitors and dashboards as code for the Datadog Operator (github.com/DataDog/datadog-operator):
  * the data-plane error rate and latency per service and mesh-wide from
  * Envoy's trace metrics, and the Istio control plane's own failure signals.
  */
@@ -21,7 +21,9 @@ export const ISTIO_XDS_REJECTS = 'istio.pilot.total_xds_rejects';
 
 /** Critical and warning levels of one alert. */
 export interface AlertThresholds {
+  /** The level that alerts (pages). */
   readonly critical: number;
+  /** The level that warns, below the critical one; none when left out. */
   readonly warning?: number;
 }
 
@@ -60,11 +62,17 @@ export interface DatadogMonitorsProps {
 
 /** One monitor's spec (datadoghq.com/v1alpha1 DatadogMonitor). */
 export interface MonitorSpec {
+  /** The monitor's title in Datadog. */
   readonly name: string;
+  /** The notification text, with the runbook and the handles notified. */
   readonly message: string;
+  /** The monitor query, ending in the critical threshold. */
   readonly query: string;
+  /** The monitor type. */
   readonly type: 'query alert' | 'metric alert';
+  /** Tags on the monitor. */
   readonly tags: string[];
+  /** Thresholds and the no-data, tag and window options. */
   readonly options: { readonly thresholds: { readonly critical: string; readonly warning?: string }; readonly notifyNoData: boolean; readonly includeTags: boolean; readonly requireFullWindow: boolean };
 }
 
@@ -182,8 +190,11 @@ export class DatadogMonitors extends Construct {
   }
 }
 
-/** A Datadog dashboard widget definition (the API's JSON). */
-export type Widget = { readonly definition: { readonly type: string; readonly title?: string } & Record<string, unknown> };
+/** A Datadog dashboard widget (the API's JSON: docs.datadoghq.com/dashboards/widgets). */
+export interface Widget {
+  /** The widget's definition: its `type`, `title` and the type's own fields. */
+  definition: { type: string; title?: string; [field: string]: unknown };
+}
 
 function metricQuery(name: string, query: string, aggregator?: string): Record<string, unknown> {
   return { data_source: 'metrics', name, query, ...(aggregator ? { aggregator } : {}) };
@@ -217,7 +228,7 @@ function timeseries(title: string, queries: Array<Record<string, unknown>>, form
 
 /**
  * The dashboard's widgets: "top services by requests" next to "top services
- * by errors" (article 003: when errors follow requests everywhere the problem
+ * by errors" (when errors follow requests everywhere the problem
  * is mesh-wide; a single service standing out is that service), then error
  * rate and p99 latency over time per service, and the control plane signals.
  */
@@ -241,14 +252,19 @@ export function dashboardWidgets(env: string): Widget[] {
 
 /** Props of {@link DatadogServiceDashboard}. */
 export interface DatadogServiceDashboardProps {
+  /** The dashboard's title in Datadog. */
   readonly title: string;
+  /** The `env` tag the widgets filter on (unified service tagging). */
   readonly env: string;
-  /** @default - none */
+  /**
+   * A description shown under the title.
+   * @default - none
+   */
   readonly description?: string;
 }
 
 /**
- * A Datadog Operator `DatadogDashboard` with article 003's widgets. The
+ * A Datadog Operator `DatadogDashboard` of the mesh's request and error picture. The
  * widgets are an escape hatch: they are written (as the JSON string the
  * Operator takes) when the app synthesizes, so an edit made after
  * construction reaches the output.

@@ -1,5 +1,5 @@
 /**
- * The same alerts for teams without Datadog (article 001's stack): Prometheus
+ * The same alerts for teams without Datadog (the Prometheus Operator's stack): Prometheus
  * Operator `PrometheusRule`s on Istio's standard metrics.
  */
 import { ApiObject } from 'cdk8s';
@@ -31,14 +31,24 @@ export function latencyP99Expr(service: ObservableService): string {
 
 /** Props of {@link PrometheusAlerts}. */
 export interface PrometheusAlertsProps {
+  /** The services to watch, each with its own alerts. */
   readonly services: ObservableService[];
   /** The runbook of a signal (`error-rate`, `latency-p99`) for a service. */
   readonly runbookUrl: (signal: string, service: ObservableService) => string;
-  /** @default - critical 0.05, warning 0.02 */
+  /**
+   * The 5xx share of requests over 5 minutes, as a fraction.
+   * @default - critical 0.05, warning 0.02
+   */
   readonly errorRate?: AlertThresholds;
-  /** p99 latency in seconds. @default - critical 1, warning 0.5 */
+  /**
+   * p99 latency over 5 minutes, in seconds.
+   * @default - critical 1, warning 0.5
+   */
   readonly latencyP99Seconds?: AlertThresholds;
-  /** Labels Prometheus uses to pick up the rule (the Prometheus resource's ruleSelector). @default - none */
+  /**
+   * Labels Prometheus uses to pick up the rule (the Prometheus resource's ruleSelector).
+   * @default - none
+   */
   readonly ruleLabels?: Record<string, string>;
 }
 
@@ -57,6 +67,7 @@ function rules(name: string, expr: string, t: AlertThresholds, summary: string, 
 
 /** A `PrometheusRule` (monitoring.coreos.com/v1) with the error-rate and latency alerts of each service. */
 export class PrometheusAlerts extends Construct {
+  /** The `PrometheusRule` object. */
   public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: PrometheusAlertsProps) {

@@ -11,8 +11,11 @@ import { READINESS_REPORT_FILE } from './production-readiness';
  * so that the library does not depend on the CLI at run time.
  */
 export interface ValidationContextLike {
+  /** The synthesized manifest files. */
   readonly manifests: readonly string[];
+  /** The documents of one manifest file. */
   parseManifest(manifestPath: string): Manifest[];
+  /** Where violations and the verdict go. */
   readonly report: {
     addViolation(violation: {
       readonly ruleName: string;
@@ -22,12 +25,16 @@ export interface ValidationContextLike {
     }): void;
     submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
   };
+  /** The CLI's log. */
   readonly logger: { log(message: string): void };
 }
 
 /** Properties of the plugin, from `properties:` in cdk8s.yaml. */
 export interface ProductionReadinessValidationProps {
-  /** @default 1 */
+  /**
+   * Health-check requests per second one pod may receive before OBS-HCL1 warns.
+   * @default 1
+   */
   readonly healthCheckBudgetRps?: number;
   /**
    * Report warnings as violations too (they never fail synth).
@@ -51,6 +58,7 @@ export interface ProductionReadinessValidationProps {
 export class ProductionReadinessValidation {
   constructor(private readonly props: ProductionReadinessValidationProps = {}) {}
 
+  /** Runs the rules over the synthesized manifests and reports to the CLI; error-level findings fail synth. */
   public async validate(context: ValidationContextLike): Promise<void> {
     const resources: Resource[] = context.manifests.flatMap((file) => context.parseManifest(file)
       .filter((m) => m && typeof m === 'object')

@@ -35,8 +35,9 @@ export interface EnforceOptions extends ReadinessOptions {
 const stamped = new WeakMap<IConstruct, Map<string, WeakSet<ApiObject>>>();
 
 /**
- * Production-readiness rules at synth time (article 003's checklist, article
- * 002's health-check load), over the manifests a construct tree synthesizes.
+ * Production-readiness rules at synth time (resources, probes, pinned images,
+ * security, placement, capacity, the front proxy's health checks and their
+ * load), over the manifests a construct tree synthesizes.
  */
 export class ProductionReadiness {
   /** The findings for every API object under `scope`, suppressed ones marked. */

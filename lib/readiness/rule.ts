@@ -2,8 +2,11 @@ import { ManifestModel, Resource } from './model';
 
 /** How serious a finding is. `enforce` fails synth on errors only. */
 export enum Level {
+  /** Fails synth: the output would not work, or not safely, in production. */
   ERROR = 'error',
+  /** Reported: a practice the service should follow, or say why not. */
   WARNING = 'warning',
+  /** Reported for information. */
   INFO = 'info',
 }
 
@@ -44,16 +47,25 @@ export interface Rule {
 
 /** A rule's result for one resource. */
 export interface Finding {
+  /** The rule's id, such as `OBS-IMG1`. */
   readonly ruleId: string;
+  /** How serious it is. */
   readonly level: Level;
+  /** The rule's short name. */
   readonly title: string;
   /** `Kind/namespace/name`. */
   readonly resource: string;
+  /** The object's name. */
   readonly resourceName: string;
+  /** The construct path, when the object was built in this process. */
   readonly constructPath?: string;
+  /** The manifest file, when the object was read from disk. */
   readonly file?: string;
+  /** What is wrong with this object. */
   readonly message: string;
+  /** Why the rule exists. */
   readonly explanation: string;
+  /** How to comply. */
   readonly fix: string;
   /** The written reason, when a suppression covers this finding. */
   readonly suppressedReason?: string;

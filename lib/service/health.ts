@@ -4,7 +4,7 @@ import { PropChecker } from '../common/errors';
 import { Protocol } from './protocol';
 
 /**
- * The three health endpoints of the standard (article 002). For HTTP they are
+ * The three health endpoints of the health contract. For HTTP they are
  * URL paths; for gRPC they are service names of the gRPC health checking
  * protocol (`grpc.health.v1.Health/Check`).
  */
@@ -31,7 +31,7 @@ export interface HealthEndpoints {
   readonly healthz?: string;
 }
 
-/** The standard paths (article 002). */
+/** The standard paths of the health contract. */
 export const DEFAULT_HTTP_HEALTH = { live: '/live', ready: '/ready', healthz: '/healthz' } as const;
 /**
  * gRPC health service names. '' is the health protocol's name for the whole
@@ -51,9 +51,13 @@ export interface ProbeTiming {
 
 /** A probe's timing as the manifest carries it. */
 export interface ProbeSettings {
+  /** How often the kubelet probes, in seconds. */
   readonly periodSeconds: number;
+  /** How long one probe may take, in seconds. */
   readonly timeoutSeconds: number;
+  /** Consecutive failures before the kubelet acts. */
   readonly failureThreshold: number;
+  /** Seconds before the first probe, when a fixed delay replaces the startup probe. */
   readonly initialDelaySeconds?: number;
 }
 

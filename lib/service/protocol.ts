@@ -1,6 +1,6 @@
 /**
  * The application protocol a service speaks, and what follows from it for the
- * Service kind, port naming and health checks (article 002).
+ * Service kind, port naming and health checks.
  */
 export class Protocol {
   /**

@@ -12,11 +12,17 @@ export const OTEL_HEALTH_PORT = 13133;
 
 /** A collector config: the sections the pipeline check reads. */
 export interface CollectorConfig {
+  /** Receivers by component id, such as `otlp`. */
   readonly receivers?: Record<string, unknown>;
+  /** Processors by component id, such as `batch`. */
   readonly processors?: Record<string, unknown>;
+  /** Exporters by component id, such as `otlp_grpc/elastic`. */
   readonly exporters?: Record<string, unknown>;
+  /** Connectors by component id: an exporter of one pipeline and a receiver of another. */
   readonly connectors?: Record<string, unknown>;
+  /** Extensions by component id, such as `health_check`. */
   readonly extensions?: Record<string, unknown>;
+  /** The extensions that run and the pipelines, each naming its receivers, processors and exporters. */
   readonly service?: {
     readonly extensions?: string[];
     readonly pipelines?: Record<string, { receivers?: string[]; processors?: string[]; exporters?: string[] }>;

@@ -85,7 +85,7 @@ export interface OtelCollectorProps {
 export const DEFAULT_COLLECTOR_MEMORY = Size.mebibytes(512);
 
 /**
- * An OpenTelemetry Collector gateway (article 001): applications send OTLP
+ * An OpenTelemetry Collector gateway (opentelemetry.io/docs/collector/deployment/gateway): applications send OTLP
  * to it, which decouples them from the backend; it adds Kubernetes metadata
  * and exports to Elastic APM, any OTLP backend or Datadog.
  *

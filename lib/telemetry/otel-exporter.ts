@@ -10,14 +10,19 @@ export const ELASTIC_APM_PORT = 8200;
 
 /** A telemetry signal. */
 export enum Signal {
+  /** Spans. */
   TRACES = 'traces',
+  /** Metrics. */
   METRICS = 'metrics',
+  /** Log records. */
   LOGS = 'logs',
 }
 
 /** A key of a Kubernetes Secret, read into an environment variable of the collector. */
 export interface SecretKey {
+  /** The Secret, in the collector's namespace. */
   readonly secret: kplus.ISecret;
+  /** The key of the value within the Secret. */
   readonly key: string;
 }
 
@@ -25,7 +30,10 @@ export interface SecretKey {
 export interface ElasticApmExporterOptions {
   /** APM Server host, such as `apm-server-apm-http.elastic-system.svc` (ECK names it `<name>-apm-http`). */
   readonly host: string;
-  /** @default 8200 */
+  /**
+   * The APM Server's port, which takes OTLP/gRPC.
+   * @default 8200
+   */
   readonly port?: number;
   /** The APM Server secret token (ECK keeps it in `<name>-apm-token`, key `secret-token`). */
   readonly secretToken: SecretKey;
@@ -34,7 +42,10 @@ export interface ElasticApmExporterOptions {
    * @default false
    */
   readonly insecure?: boolean;
-  /** @default 'elastic' */
+  /**
+   * The exporter's name: the component id is `otlp_grpc/<name>`.
+   * @default 'elastic'
+   */
   readonly name?: string;
 }
 
@@ -42,13 +53,22 @@ export interface ElasticApmExporterOptions {
 export interface OtlpExporterOptions {
   /** `host:port` for gRPC, or a URL for HTTP. */
   readonly endpoint: string;
-  /** @default 'grpc' */
+  /**
+   * OTLP over gRPC (`otlp_grpc`) or HTTP (`otlp_http`).
+   * @default 'grpc'
+   */
   readonly protocol?: 'grpc' | 'http';
-  /** A bearer token for the `Authorization` header. */
+  /**
+   * A bearer token for the `Authorization` header.
+   * @default - no Authorization header
+   */
   readonly bearerToken?: SecretKey;
-  /** @default false */
+  /**
+   * Send without TLS. Verification is never skipped silently.
+   * @default false
+   */
   readonly insecure?: boolean;
-  /** Component name suffix. */
+  /** The exporter's name: the component id is `otlp_grpc/<name>` or `otlp_http/<name>`. */
   readonly name: string;
 }
 
@@ -56,7 +76,10 @@ export interface OtlpExporterOptions {
 export interface DatadogExporterOptions {
   /** The Datadog API key. */
   readonly apiKey: SecretKey;
-  /** @default 'datadoghq.com' */
+  /**
+   * The Datadog site the account lives on.
+   * @default 'datadoghq.com'
+   */
   readonly site?: string;
 }
 
@@ -66,7 +89,7 @@ export interface DatadogExporterOptions {
  * ConfigMap) never holds one.
  */
 export class OtelExporter {
-  /** OTLP/gRPC to an Elastic APM Server, authenticated with its secret token (article 001). */
+  /** OTLP/gRPC to an Elastic APM Server, authenticated with its secret token (elastic.co/guide/en/observability/current/apm-open-telemetry-direct.html). */
   public static elasticApm(options: ElasticApmExporterOptions): OtelExporter {
     const name = options.name ?? 'elastic';
     const tokenVar = envVarFor(name, 'SECRET_TOKEN');

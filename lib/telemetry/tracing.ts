@@ -1,6 +1,6 @@
 /**
  * Where traces go, as one value both the front proxy and the services read
- * (article 000: Envoy's spans must join the application's traces, or nobody
+ * (Envoy's spans must join the application's traces, or nobody
  * can tell whether the load balancer or Envoy made a request slow).
  */
 
@@ -17,13 +17,15 @@ export const OTLP_GRPC_PORT = 4317;
 
 /** A tracing backend. */
 export enum TracingProvider {
+  /** The Datadog agent's trace intake. */
   DATADOG = 'datadog',
+  /** An OTLP endpoint, such as an OpenTelemetry Collector. */
   OPENTELEMETRY = 'opentelemetry',
 }
 
 /** A trace context format carried in request headers. */
 export enum PropagationStyle {
-  /** `x-datadog-trace-id`, `x-datadog-parent-id`, … */
+  /** Datadog headers: `x-datadog-trace-id`, `x-datadog-parent-id` and the others. */
   DATADOG = 'datadog',
   /** W3C Trace Context: `traceparent`, `tracestate`. */
   TRACECONTEXT = 'tracecontext',
@@ -37,7 +39,7 @@ export class DatadogAgent {
    * Through the agent's ClusterIP Service (the default). The only mode the
    * front proxy can use: Envoy's static config cannot read the node's IP
    * from an environment variable, and a ConfigMap cannot take Downward API
-   * values (article 000).
+   * values (kubernetes.io/docs/concepts/workloads/pods/downward-api).
    */
   public static clusterService(options: { readonly service?: string; readonly namespace?: string; readonly port?: number } = {}): DatadogAgent {
     const service = options.service ?? DEFAULT_DATADOG_AGENT_SERVICE;
@@ -113,9 +115,15 @@ export interface IOtlpGrpcEndpoint {
 
 /** Options of {@link Tracing.openTelemetry}. */
 export interface OpenTelemetryTracingOptions {
-  /** The collector to send to. Give `collector` or `host`. */
+  /**
+   * The collector to send to. Give `collector` or `host`.
+   * @default - the `host`
+   */
   readonly collector?: IOtlpGrpcEndpoint;
-  /** Host of an OTLP/gRPC endpoint. */
+  /**
+   * Host of an OTLP/gRPC endpoint.
+   * @default - the collector's
+   */
   readonly host?: string;
   /**
    * Port of `host`.

@@ -1,7 +1,7 @@
 import { PropChecker } from '../common/errors';
 
 /**
- * Expected traffic and what one pod can serve (article 003's checklist:
+ * Expected traffic and what one pod can serve (a production-readiness checklist:
  * per-pod throughput estimated, pod counts known for normal and peak load).
  */
 export interface ThroughputProps {

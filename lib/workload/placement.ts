@@ -7,7 +7,7 @@ import { labelValueError, qualifiedNameError } from '../common/names';
  */
 export const DEFAULT_NODE_GROUP_LABEL = 'eks.amazonaws.com/nodegroup';
 
-/** The node group a workload must run on (article 003: "node affinity to the right node group"). */
+/** The node group a workload must run on (node affinity: kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node). */
 export class NodeGroup {
   /**
    * Nodes whose label `labelKey` equals `name`.

@@ -22,7 +22,9 @@ export const DEFAULT_RESOURCES = {
 
 /** Resolved resources: every request and limit present. */
 export interface ResolvedResources {
+  /** The CPU request (what the scheduler reserves) and limit (where the container is throttled). */
   readonly cpu: { readonly request: Cpu; readonly limit: Cpu };
+  /** The memory request and limit (above which the container is killed). */
   readonly memory: { readonly request: Size; readonly limit: Size };
 }
 

@@ -13,7 +13,7 @@ function served(w: ManifestWorkload): boolean {
   return w.services.length > 0 && w.kind !== 'DaemonSet';
 }
 
-/** OBS-CAP1: throughput is estimated (article 003: per-pod req/s and the pods for normal and peak load are known). */
+/** OBS-CAP1: throughput is estimated (per-pod req/s and the pods for normal and peak load are known). */
 export const throughputEstimated: Rule = {
   id: 'OBS-CAP1',
   level: Level.WARNING,

@@ -1,7 +1,7 @@
 import { containers } from '../model';
 import { Level, Rule } from '../rule';
 
-/** OBS-RES1: every container states CPU and memory requests and limits (article 003's checklist). */
+/** OBS-RES1: every container states CPU and memory requests and limits (kubernetes.io/docs/concepts/configuration/manage-resources-containers). */
 export const containerResources: Rule = {
   id: 'OBS-RES1',
   level: Level.ERROR,

@@ -30,7 +30,7 @@ function upstreams(model: ManifestModel, envoy: EnvoyBootstrap, hcm: Manifest) {
   });
 }
 
-/** OBS-ENV1: Envoy's health path is neither an application's health path nor a path routed to one (article 002, failure 1). */
+/** OBS-ENV1: Envoy's health path is neither an application's health path nor a path routed to one (the health check filter answers before routing). */
 export const envoyHealthPathDistinct: Rule = {
   id: 'OBS-ENV1',
   level: Level.ERROR,
@@ -73,7 +73,7 @@ export const envoySamplingStated: Rule = {
   id: 'OBS-ENV3',
   level: Level.WARNING,
   title: 'proxy tracing sampling stated',
-  explanation: 'Article 000: without the front proxy\'s spans nobody can tell whether the load balancer or Envoy made a request slow; Envoy samples 100% unless told, which should be a decision.',
+  explanation: 'Without the front proxy\'s spans nobody can tell whether the load balancer or Envoy made a request slow; Envoy samples 100% unless told, which should be a decision.',
   fix: 'Give FrontEnvoy a tracing value with its samplingPercentage.',
   check: (model) => frontProxies(model).flatMap(({ envoy, hcm }) => {
     if (!hcm.tracing?.provider) return [{ resource: envoy.configMap, message: 'the front proxy does not trace' }];

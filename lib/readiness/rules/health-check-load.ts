@@ -22,7 +22,7 @@ export interface HealthCheckLoad {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * Article 002's warning as a number. Each Envoy replica checks each host of a
+ * The health-check load as a number. Each Envoy replica checks each host of a
  * cluster once per interval (plus half the jitter on average). Behind a
  * headless Service every pod is a host, so each pod receives
  * envoys ÷ interval checks; behind a ClusterIP there is one host (the VIP),
@@ -69,7 +69,7 @@ export const healthCheckLoad: Rule = {
   id: 'OBS-HCL1',
   level: Level.WARNING,
   title: 'health-check load budget',
-  explanation: 'Article 002: health checks multiply. Behind a headless Service every Envoy checks every pod (envoys × pods checks per interval), on top of the kubelet probes.',
+  explanation: 'Health checks multiply. Behind a headless Service every Envoy checks every pod (envoys × pods checks per interval), on top of the kubelet probes.',
   fix: 'Raise the active check interval, keep interval jitter, run fewer Envoy replicas, or use a ClusterIP Service; cache time helps only a pass-through health filter.',
   check: (model, options) => healthCheckLoads(model)
     .filter((load) => load.perPod > options.healthCheckBudgetRps && load.fromProxies > 0)

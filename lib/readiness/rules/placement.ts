@@ -5,7 +5,7 @@ export const nodeGroupDeclared: Rule = {
   id: 'OBS-PLC1',
   level: Level.WARNING,
   title: 'node group declared',
-  explanation: 'Article 003: each service runs on the node group sized and isolated for it, not wherever the scheduler finds room.',
+  explanation: 'Each service runs on the node group sized and isolated for it, not wherever the scheduler finds room.',
   fix: 'Give nodeGroup: NodeGroup.named(...) (required node affinity), or a nodeSelector.',
   check: (model) => model.workloads.filter((w) => w.kind !== 'DaemonSet').flatMap((w) => {
     const spec = w.template.spec ?? {};

@@ -47,7 +47,7 @@ export const livenessWithoutDependencies: Rule = {
   id: 'OBS-PRB3',
   level: Level.ERROR,
   title: 'liveness checks no dependency',
-  explanation: 'A liveness probe on /ready or /healthz restarts every healthy pod when a shared dependency blips (article 002).',
+  explanation: 'A liveness probe on /ready or /healthz restarts every healthy pod when a shared dependency blips (kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes).',
   fix: 'Point the liveness probe at /live, which answers as long as the process can serve HTTP.',
   check: (model) => model.workloads.flatMap((w) => {
     const readyAnnotation = w.template.metadata?.annotations?.[ANNOTATION_HEALTH_READY];
