@@ -203,7 +203,7 @@ class Walker<K extends string> {
     const typeName = url.slice(url.lastIndexOf('/') + 1);
     const info = this.schema.message(typeName);
     if (!info) {
-      this.report(`${p}.@type`, 'unresolved-type', `"${url}" does not name a message of Envoy's API`);
+      this.report(`${p}.@type`, 'unresolved-type', `"${url}" does not name a message of the schema`);
       return;
     }
     const { ['@type']: _type, ...inner } = value;
