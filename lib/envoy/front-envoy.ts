@@ -2,12 +2,15 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker, asOwnProps } from '../common/errors';
 import { frozen } from '../common/frozen';
+import { resolveIdentity } from '../common/identity';
 import { oncePerSynthesis } from '../common/synthesis';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { Tracing } from '../telemetry/tracing';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { checkCidr } from '../workload/egress';
+import { networkOf } from '../workload/network';
 import { ActiveHealthCheckTiming, BootstrapSpec, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
 import {
   CONFIG_MAP_LIMIT_BYTES, CONFIG_MAP_METADATA_ROOM, DEFAULT_ADMIN_PORT, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_ENVOY_HEALTH_PATH, DEFAULT_ENVOY_IMAGE,
@@ -87,6 +90,11 @@ export class FrontEnvoy extends Construct {
     this.services = Object.freeze([...new Set(props.routes.map((r) => r.service))]);
     this.externalHealthPaths = frozen(resolved.externalHealthPaths);
     checkHealthPath(checker, this.healthPath, props.routes, resolved.externalHealthPaths);
+    (props.clientCidrs ?? []).forEach((cidr, i) => checkCidr(checker, `clientCidrs[${i}]`, cidr));
+    // The proxy's Service takes this construct's name (its own problems are the proxy's to report).
+    const proxyDnsName = resolveIdentity(this, new PropChecker(this), { name }).dnsName;
+    props.routes.forEach((r, i) => checker.check(r.service.dnsName !== proxyDnsName, `routes[${i}].service`,
+      `(${r.service.dnsName}) has the front proxy's own name: both would write the Service ${name}`, "give the FrontEnvoy a 'name' of its own"));
     checker.throwIfAny();
 
     const spec: BootstrapSpec = {
@@ -136,7 +144,14 @@ export class FrontEnvoy extends Construct {
       serviceAnnotations: props.serviceAnnotations,
       nodeGroup: props.nodeGroup,
       topologySpread: props.topologySpread,
+      // The proxy calls the routed services.
+      dependsOn: [...this.services],
     }));
+    // The load balancer reaches the listener; Envoy sends its own spans.
+    const network = networkOf(this.proxy)!;
+    network.external = { cidrs: props.clientCidrs ? [...props.clientCidrs] : undefined, port: listenerPort, purpose: 'load balancer' };
+    const { collectorHost, collectorPort } = props.tracing ?? {};
+    if (collectorHost !== undefined && collectorPort !== undefined) network.calls.push({ host: collectorHost, port: collectorPort, purpose: 'traces', prop: 'tracing', owner: this });
     const file = new RenderedConfigFile(this, {
       configMapName: `${name}-envoy-config`,
       namespace: this.proxy.namespace,

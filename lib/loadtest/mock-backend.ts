@@ -10,6 +10,7 @@ import { parseImage } from '../common/image';
 import { DisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile } from '../workload/config-file';
 import { buildWorkload } from '../workload/kernel';
+import { IObservableWorkload, NetworkDestination } from '../workload/observable-workload';
 import { TopologySpread } from '../workload/placement';
 import { resolveResources } from '../workload/resources';
 import { DEFAULT_TMP_SIZE, resolveSecurity } from '../workload/security';
@@ -127,7 +128,7 @@ const RESERVED_PATHS = ['/live', '/ready'];
  * An nginx serving static responses from a ConfigMap: non-root (uid 101),
  * read-only root filesystem with an emptyDir for /tmp, behind a ClusterIP Service.
  */
-export class MockBackend extends Construct {
+export class MockBackend extends Construct implements IObservableWorkload {
   /** The ConfigMap holding `nginx.conf`. */
   public readonly configMap: kplus.ConfigMap;
   /** The nginx Deployment. */
@@ -144,6 +145,12 @@ export class MockBackend extends Construct {
   public readonly dnsName: string;
   /** The port the Service exposes. */
   public readonly port: number;
+  /** Labels selecting the mock's pods. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The recommended labels on every object. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Where the pods send traffic: nowhere, a mock answers from its config. */
+  public readonly egress: readonly NetworkDestination[] = Object.freeze([]);
 
   constructor(scope: Construct, id: string, props: MockBackendProps) {
     super(scope, id);
@@ -177,6 +184,8 @@ export class MockBackend extends Construct {
     this.namespace = identity.namespace;
     this.dnsName = identity.dnsName;
     this.port = port;
+    this.selector = identity.selector;
+    this.labels = identity.labels;
     const config = this.config = nginxConfig(props.routes, port);
     const file = new RenderedConfigFile(this, {
       configMapName: `${this.name}-mock`,

@@ -15,7 +15,9 @@ import { MeshProps, MeshSidecar, MeshSidecarFeature } from '../istio/sidecar';
 import { Tracing } from '../telemetry/tracing';
 import { tracingFeature } from '../telemetry/tracing-feature';
 import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
+import { EgressRule, checkEgressRules } from '../workload/egress';
 import { buildWorkload } from '../workload/kernel';
+import { WorkloadNetwork } from '../workload/network';
 import { NetworkDestination, IObservableWorkload } from '../workload/observable-workload';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
 import { IPodFeature, WorkloadPort, bindFeatures } from '../workload/pod-feature';
@@ -97,6 +99,19 @@ export interface ObservableServiceProps {
    * @default - no sidecar
    */
   readonly mesh?: MeshProps;
+  /**
+   * The services this one calls (an `ObservableService`, a `MockBackend`, any
+   * `IObservableWorkload`), on their port. `NetworkIsolation` allows exactly
+   * these calls, and `MeshSidecarScope` scopes the sidecar to them.
+   * @default - none
+   */
+  readonly dependsOn?: IObservableWorkload[];
+  /**
+   * Destinations outside the cluster the pods call: IP blocks, or DNS names
+   * where the CNI enforces them (see `NetworkIsolation`'s `fqdnPolicy`).
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
   /**
    * Entrypoint.
    * @default - the image's ENTRYPOINT
@@ -211,8 +226,11 @@ export class ObservableService extends Construct implements IObservableWorkload 
   public readonly partOf: string;
   /** The Istio sidecar, when `mesh` is given. */
   public readonly mesh?: MeshSidecar;
-  /** Where the pods send traffic because of their features (the tracing backend). */
-  public readonly egress: readonly NetworkDestination[];
+  /** The services this one calls, as declared. */
+  public readonly dependsOn: readonly IObservableWorkload[];
+  /** Destinations outside the cluster the pods may reach, as declared (`egress`). */
+  public readonly externalEgress: readonly EgressRule[];
+  private readonly network: WorkloadNetwork;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
@@ -248,6 +266,13 @@ export class ObservableService extends Construct implements IObservableWorkload 
     checker.check(!this.protocol.headless || serviceType === kplus.ServiceType.CLUSTER_IP, 'serviceType', `(${serviceType}) cannot be used with a gRPC service, whose Service is headless`,
       'expose gRPC through a FrontEnvoy or an ingress gateway, and leave serviceType out');
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
+    this.dependsOn = Object.freeze([...(props.dependsOn ?? [])]);
+    this.dependsOn.forEach((d, i) => {
+      checker.check(d.dnsName !== this.dnsName, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
+      checker.check(this.dependsOn.findIndex((e) => e.dnsName === d.dnsName) === i, `dependsOn[${i}]`, `(${d.dnsName}) is listed twice`, 'list each service once');
+    });
+    this.externalEgress = Object.freeze([...(props.egress ?? [])]);
+    checkEgressRules(checker, 'egress', this.externalEgress);
     const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
     checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
 
@@ -260,7 +285,6 @@ export class ObservableService extends Construct implements IObservableWorkload 
       name: this.name, namespace: this.namespace, version: this.version, ports, rpsPerPod: this.capacity?.rpsPerPod, checker,
     }, props.env);
     this.mesh = frozen(mesh?.sidecar);
-    this.egress = frozen(bound.egress);
     checker.throwIfAny();
 
     const { health } = this;
@@ -300,7 +324,18 @@ export class ObservableService extends Construct implements IObservableWorkload 
       serviceType,
       headless: this.protocol.headless,
       serviceAnnotations: props.serviceAnnotations,
+      mesh: mesh !== undefined,
     });
+    this.network = workload.network;
+    this.network.calls.push(
+      ...bound.egress.map((d) => ({ host: d.host, port: d.port, purpose: d.purpose, prop: 'tracing' })),
+      ...this.dependsOn.map((d, i) => ({ workload: d, port: d.port, purpose: 'dependsOn', prop: `dependsOn[${i}]` })),
+    );
+    this.network.egressRules.push(...this.externalEgress);
+    // A LoadBalancer or NodePort Service is reached from outside the cluster.
+    if (serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT) {
+      this.network.external = { port: this.port, purpose: 'load balancer' };
+    }
     this.deployment = workload.deployment;
     this.service = workload.service;
     this.autoscaler = workload.autoscaler;
@@ -310,6 +345,14 @@ export class ObservableService extends Construct implements IObservableWorkload 
   /** Whether the service is reached through a headless Service. */
   public get headless(): boolean {
     return this.protocol.headless;
+  }
+
+  /**
+   * Where the pods send traffic because of their features, such as the
+   * tracing backend (and, for a front proxy, the proxy's own spans).
+   */
+  public get egress(): readonly NetworkDestination[] {
+    return Object.freeze(this.network.calls.flatMap((c) => ('host' in c ? [Object.freeze({ host: c.host, port: c.port, purpose: c.purpose })] : [])));
   }
 }
 

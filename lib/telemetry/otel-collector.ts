@@ -8,6 +8,7 @@ import { parseImage } from '../common/image';
 import { oncePerSynthesis } from '../common/synthesis';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { EgressRule, checkEgressRules } from '../workload/egress';
 import { ImageRef, buildWorkload } from '../workload/kernel';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
 import { ResolvedResources, resolveResources } from '../workload/resources';
@@ -79,6 +80,13 @@ export interface OtelCollectorProps {
    * @default - the chart's id
    */
   readonly partOf?: string;
+  /**
+   * Destinations outside the cluster the collector may reach: each exporter
+   * endpoint outside the cluster must be covered by one when `NetworkIsolation`
+   * isolates the collector (the library cannot resolve a name to addresses).
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
 }
 
 /** Collector memory request and limit; the memory limiter keeps usage at 80% of the limit. */
@@ -167,6 +175,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     const topologySpread = props.topologySpread ?? TopologySpread.acrossHostsAndZones();
     checkSpread(checker, topologySpread);
     const security = resolveSecurity(checker, undefined);
+    checkEgressRules(checker, 'egress', props.egress ?? []);
 
     this.config = collectorConfig(props.exporters, signals);
     for (const problem of checkCollectorPipelines(this.config)) checker.check(false, 'exporters', `give a collector config where ${problem}`, 'report this as a bug of cdk8s-observable');
@@ -214,7 +223,11 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       tmpSize: DEFAULT_TMP_SIZE,
       serviceType: kplus.ServiceType.CLUSTER_IP,
       headless: false,
+      // The k8s attributes processor watches pods, namespaces and replicasets.
+      callsKubernetesApi: true,
     });
+    props.exporters.forEach((e, i) => workload.network.calls.push(...e.destinations.map((d) => ({ ...d, prop: `exporters[${i}]` }))));
+    workload.network.egressRules.push(...(props.egress ?? []));
     this.deployment = workload.deployment;
     this.service = workload.service;
     this.autoscaler = workload.autoscaler;

@@ -4,6 +4,7 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import { PropProblem } from '../common/errors';
+import { NetworkDestination } from '../workload/observable-workload';
 
 /** Elastic APM Server's port, which accepts OTLP/gRPC. */
 export const ELASTIC_APM_PORT = 8200;
@@ -103,7 +104,7 @@ export class OtelExporter {
       endpoint: `${options.host}:${port}`,
       headers: { Authorization: `Bearer \${env:${tokenVar}}` },
       ...(options.insecure ? { tls: { insecure: true } } : {}),
-    }, [{ name: tokenVar, ...options.secretToken }], problems);
+    }, [{ name: tokenVar, ...options.secretToken }], problems, [{ host: options.host, port, purpose: 'exporter' }]);
   }
 
   /** Any OTLP endpoint, over gRPC (`otlp_grpc`) or HTTP (`otlp_http`). */
@@ -122,14 +123,18 @@ export class OtelExporter {
         fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
       }]),
     ];
-    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems);
+    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems,
+      endpointOk ? [endpointDestination(options.endpoint, http)] : []);
   }
 
   /** The Datadog exporter, with the API key from a Secret. */
   public static datadog(options: DatadogExporterOptions): OtelExporter {
     const site = options.site ?? 'datadoghq.com';
     const problems = HOST.test(site) ? [] : [{ prop: 'site', problem: `("${site}") must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }];
-    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems);
+    // The exporter's intake hosts for a site (opentelemetry-collector-contrib, Datadog exporter
+    // config: metrics https://api.<site>, traces https://trace.agent.<site>, logs https://http-intake.logs.<site>).
+    const destinations = ['api', 'trace.agent', 'http-intake.logs'].map((prefix) => ({ host: `${prefix}.${site}`, port: 443, purpose: 'exporter' }));
+    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems, destinations);
   }
 
   private constructor(
@@ -141,7 +146,16 @@ export class OtelExporter {
     public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
     /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. */
     public readonly problems: readonly PropProblem[],
+    /** Where the exporter sends: host and port of each endpoint. */
+    public readonly destinations: readonly NetworkDestination[],
   ) {}
+}
+
+/** The host and port an OTLP endpoint connects to: `host:port` (gRPC, optionally with a scheme) or a URL (HTTP, port from the scheme when absent). */
+function endpointDestination(endpoint: string, http: boolean): NetworkDestination {
+  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/.exec(endpoint)!;
+  const port = match[3] !== undefined ? Number(match[3]) : http && match[1] === 'http' ? 80 : 443;
+  return { host: match[2], port, purpose: 'exporter' };
 }
 
 /** A host name or an IPv4 address (no scheme, port or path). */
