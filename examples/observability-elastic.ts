@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
+import { NetworkIsolation, NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
 
 /**
  * Article 001: applications send traces, metrics and logs with the
@@ -53,6 +53,11 @@ export class ObservabilityElasticChart extends Chart {
       nodeGroup,
       tracing,
     });
+
+    // Apps → collector (OTLP), collector → APM Server and the Kubernetes API (the k8s
+    // attributes processor), DNS. The API server's addresses are the endpoints of the
+    // `kubernetes` Service (kubectl get endpoints kubernetes -n default).
+    new NetworkIsolation(this, 'isolation', { kubernetesApi: { cidrs: ['10.0.32.0/20'] } });
 
     // The same alerts without Datadog: Prometheus Operator rules on Istio's standard metrics.
     new PrometheusAlerts(this, 'accounting-alerts', {
