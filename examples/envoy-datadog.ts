@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { FrontEnvoy, NodeGroup, ObservableService, Tracing } from '../lib';
+import { FrontEnvoy, NetworkIsolation, NodeGroup, ObservableService, Tracing } from '../lib';
 
 /**
  * Article 000: app → load balancer → front Envoy → app pods, with Envoy's
@@ -48,5 +48,9 @@ export class EnvoyDatadogChart extends Chart {
         'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'HTTP',
       },
     });
+
+    // The NLB keeps the clients' addresses (IP targets): Envoy's listener is open to any
+    // address; everything else follows the declarations (Envoy → API, both → the agent, DNS).
+    new NetworkIsolation(this, 'isolation');
   }
 }

@@ -49,6 +49,11 @@ function matrixOf(chartId: string) {
   return { ...flowMatrix(evaluator, ends), isolated };
 }
 
+/** How many connections each example's matrix tries. */
+const JUDGED: Record<string, number> = {
+  'envoy-datadog': 144, 'envoy-health': 199, 'istio-benchmark': 180, 'istio-mesh': 118, 'loadtest-invoice': 204, 'observability-elastic': 224,
+};
+
 const dns = (workload: string) => [`${workload} -> kube-system/kube-dns TCP/53`, `${workload} -> kube-system/kube-dns UDP/53`];
 
 test('envoy-health: load balancer → Envoy → the journal and the ledger; Envoy → its collector; the journal → its database; DNS', () => {
@@ -65,7 +70,7 @@ test('envoy-health: load balancer → Envoy → the journal and the ledger; Envo
     ...dns('accounting/ledger'),
     'load balancer 10.0.1.10 -> accounting/accounting-front-envoy TCP/8080',
   ].sort());
-  expect(matrix.judged).toBe(199);
+  expect(matrix.judged).toBe(JUDGED['envoy-health']);
 });
 
 test('istio-mesh: gateway → checkout → ledger; sidecars → istiod 15012 and the Datadog agent; DNS', () => {
@@ -81,7 +86,7 @@ test('istio-mesh: gateway → checkout → ledger; sidecars → istiod 15012 and
     'payments/ledger -> datadog/agent TCP/8126',
     ...dns('payments/ledger'),
   ].sort());
-  expect(matrix.judged).toBe(118);
+  expect(matrix.judged).toBe(JUDGED['istio-mesh']);
 });
 
 test('loadtest-invoice: Fortio → the invoice API → its two mocks; DNS', () => {
@@ -93,7 +98,7 @@ test('loadtest-invoice: Fortio → the invoice API → its two mocks; DNS', () =
     'loadtest/invoice-api -> loadtest/tax-rates TCP/8080',
     ...['customer-api', 'invoice-api', 'invoice-load', 'tax-rates'].flatMap((w) => dns(`loadtest/${w}`)),
   ].sort());
-  expect(matrix.judged).toBe(204);
+  expect(matrix.judged).toBe(JUDGED['loadtest-invoice']);
 });
 
 test('observability-elastic: the apps (and the accounting front Envoy) → the collector on OTLP/gRPC; the collector → APM Server and the Kubernetes API; DNS', () => {
@@ -110,9 +115,44 @@ test('observability-elastic: the apps (and the accounting front Envoy) → the c
     ...dns('accounting/tax-calculator'),
     ...dns('observability/otel-collector'),
   ].sort());
-  expect(matrix.judged).toBe(224);
+  expect(matrix.judged).toBe(JUDGED['observability-elastic']);
 });
 
-test('the examples without a NetworkIsolation are left open: a stranger reaches them', () => {
-  expect(evaluator.allowed({ from: { pod: 'other/stranger' }, to: { pod: 'expenses/expenses-api' }, port: 8080, protocol: 'TCP' })).toBe(true);
+test('envoy-datadog: any address → Envoy (a LoadBalancer Service); Envoy → the API; both → the Datadog agent; DNS', () => {
+  const matrix = matrixOf('envoy-datadog');
+  expect(matrix.isolated).toEqual(['expenses/expenses-api', 'expenses/expenses-front-envoy']);
+  const front = 'expenses/expenses-front-envoy';
+  // Any address: every end whose own egress is open (the pods around the examples, the addresses);
+  // the examples' other workloads are isolated, and none of them declares a call to Envoy.
+  const open = [...AROUND.map((p) => p.name), ...ADDRESSES.map((a) => a.name)];
+  expect(matrix.allowed).toEqual([
+    ...open.map((name) => `${name} -> ${front} TCP/8080`),
+    `${front} -> expenses/expenses-api TCP/8080`,
+    `${front} -> datadog/agent TCP/8126`,
+    ...dns(front),
+    'expenses/expenses-api -> datadog/agent TCP/8126',
+    ...dns('expenses/expenses-api'),
+  ].sort());
+  expect(matrix.judged).toBe(JUDGED['envoy-datadog']);
+});
+
+test('istio-benchmark: each Fortio client → its server only; the mesh pair → istiod; DNS', () => {
+  const matrix = matrixOf('istio-benchmark');
+  expect(matrix.isolated).toEqual(['istio-benchmark/benchmark-baseline', 'istio-benchmark/benchmark-mesh', 'istio-benchmark/fortio-baseline', 'istio-benchmark/fortio-mesh']);
+  expect(matrix.allowed).toEqual([
+    'istio-benchmark/benchmark-baseline -> istio-benchmark/fortio-baseline TCP/8080',
+    'istio-benchmark/benchmark-mesh -> istio-benchmark/fortio-mesh TCP/8080',
+    'istio-benchmark/benchmark-mesh -> istio-system/istiod TCP/15012',
+    'istio-benchmark/fortio-mesh -> istio-system/istiod TCP/15012',
+    ...['benchmark-baseline', 'benchmark-mesh', 'fortio-baseline', 'fortio-mesh'].flatMap((w) => dns(`istio-benchmark/${w}`)),
+  ].sort());
+  expect(matrix.judged).toBe(JUDGED['istio-benchmark']);
+});
+
+test('every example isolates its namespaces, so every workload of the app has its policy', () => {
+  const isolatedEverywhere = charts(app).filter((c) => (Testing.synth(c) as Manifest[]).some((m) => m.kind === 'NetworkPolicy')).map((c) => c.node.id);
+  const withWorkloads = charts(app).filter((c) => (Testing.synth(c) as Manifest[]).some((m) => m.kind === 'Deployment' || m.kind === 'Job')).map((c) => c.node.id);
+  // accounting-http and accounting-grpc are isolated by envoy-health, which includes their services.
+  expect(withWorkloads.filter((id) => !isolatedEverywhere.includes(id))).toEqual(['accounting-http', 'accounting-grpc']);
+  expect(Object.keys(JUDGED).sort()).toEqual(isolatedEverywhere.sort());
 });
