@@ -55,9 +55,9 @@ export class ObservabilityElasticChart extends Chart {
     });
 
     // Apps → collector (OTLP), collector → APM Server and the Kubernetes API (the k8s
-    // attributes processor), DNS. The API server's addresses are the endpoints of the
-    // `kubernetes` Service (kubectl get endpoints kubernetes -n default).
-    new NetworkIsolation(this, 'isolation', { kubernetesApi: { cidrs: ['10.0.32.0/20'] } });
+    // attributes processor), DNS. The API server's addresses and port are those of the
+    // endpoints of the `kubernetes` Service (kubectl get endpoints kubernetes -n default).
+    new NetworkIsolation(this, 'isolation', { kubernetesApi: { cidrs: ['10.0.32.0/20'], port: 443 } });
 
     // The same alerts without Datadog: Prometheus Operator rules on Istio's standard metrics.
     new PrometheusAlerts(this, 'accounting-alerts', {

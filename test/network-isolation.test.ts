@@ -204,7 +204,7 @@ describe('the collector, load tests and mocks', () => {
       egress: props.egress,
     });
     new ObservableService(chart, 'app', { image: 'a/app:1', port: 8080, tracing: Tracing.openTelemetry({ collector }) });
-    const isolate = () => new NetworkIsolation(chart, 'isolation', props.kubernetesApi === false ? {} : { kubernetesApi: { cidrs: ['172.20.0.1/32'] } });
+    const isolate = () => new NetworkIsolation(chart, 'isolation', props.kubernetesApi === false ? {} : { kubernetesApi: { cidrs: ['172.20.0.1/32'], port: 443 } });
     return { chart, collector, isolate };
   }
   const apm: PodModel = { name: 'apm-server', namespace: 'elastic-system', labels: { app: 'apm' }, ip: '10.96.6.1', ports: [{ containerPort: 8200 }] };
@@ -226,7 +226,7 @@ describe('the collector, load tests and mocks', () => {
     const { isolate } = observability({ kubernetesApi: false });
     const error = constructError(isolate);
     expect(error.constructPath).toBe('obs/isolation');
-    expect(error.message).toMatch(/'kubernetesApi' is not given, but obs\/otel-collector calls the Kubernetes API\. Fix: give the API server's addresses/);
+    expect(error.message).toMatch(/'kubernetesApi' is not given, but obs\/otel-collector calls the Kubernetes API\. Fix: give the API server's addresses and port/);
   });
 
   test('an exporter outside the cluster needs an egress rule on the collector', () => {
@@ -346,7 +346,7 @@ describe('flows by hand, scope and timing', () => {
     expect(constructError(() => new NetworkIsolation(empty, 'isolation')).problems.map((p) => p.prop)).toEqual(['include']);
     const { chart } = shop();
     const error = constructError(() => new NetworkIsolation(chart, 'isolation', {
-      dns: { cidrs: ['169.254.20.10'] }, prometheus: { namespace: 'Monitoring', port: 0 }, kubernetesApi: { cidrs: [] },
+      dns: { cidrs: ['169.254.20.10'] }, prometheus: { namespace: 'Monitoring', port: 0 }, kubernetesApi: { cidrs: [], port: 443 },
     }));
     expect(error.problems.map((p) => p.prop)).toEqual(['dns.cidrs[0]', 'prometheus.namespace', 'prometheus.port', 'kubernetesApi.cidrs']);
     expect(error).toBeInstanceOf(ConfigurationError);

@@ -34,9 +34,6 @@ export const ISTIOD_POD_LABELS: Readonly<Record<string, string>> = { app: 'istio
  */
 export const ISTIOD_XDS_PORT = 15012;
 
-/** The port of the Kubernetes API behind the `kubernetes` Service, unless given (EKS, GKE; kubeadm listens on 6443). */
-export const DEFAULT_KUBERNETES_API_PORT = 443;
-
 /** The component label of every policy `NetworkIsolation` writes; the readiness rules find them by it and the managed-by label. */
 export const NETWORK_POLICY_COMPONENT = 'network-policy';
 /** The name of each isolated namespace's default deny. */

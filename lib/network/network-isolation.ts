@@ -8,7 +8,7 @@ import { dns1123LabelError } from '../common/names';
 import { ISTIO_SYSTEM_NAMESPACE, MeshTelemetry } from '../istio/mesh-resources';
 import { TransportProtocol, checkCidr } from '../workload/egress';
 import { WorkloadNetwork, networkOf, networksUnder } from '../workload/network';
-import { DEFAULT_DENY_NAME, DEFAULT_DNS_NAMESPACE, DEFAULT_DNS_POD_LABELS, DEFAULT_KUBERNETES_API_PORT, NETWORK_POLICY_COMPONENT } from './defaults';
+import { DEFAULT_DENY_NAME, DEFAULT_DNS_NAMESPACE, DEFAULT_DNS_POD_LABELS, NETWORK_POLICY_COMPONENT } from './defaults';
 import { ExtraFlow, FlowContext, FlowPeer, NetworkFlow, PeerSpec, deriveFlows, handPeer, peerKey, workloadPeer } from './flows';
 import { ciliumFqdnSpec, defaultDenySpec, networkPolicySpec } from './policies';
 
@@ -82,10 +82,10 @@ export interface KubernetesApiProps {
   /** The API server's addresses, as CIDR blocks (the endpoints of the `kubernetes` Service in `default`). */
   readonly cidrs: string[];
   /**
-   * The port those endpoints listen on.
-   * @default 443
+   * The port those endpoints listen on, which the policy sees (not the `kubernetes`
+   * Service's 443): the same command shows it; kubeadm's API server listens on 6443.
    */
-  readonly port?: number;
+  readonly port: number;
 }
 
 /** A flow into a workload that no declaration implies. */
@@ -200,7 +200,7 @@ export class NetworkIsolation extends Construct {
     ].filter((f): f is ExtraFlow => f !== undefined);
     const needsApi = isolated.find((n) => n.pods.kubernetesApi);
     checker.check(needsApi === undefined || props.kubernetesApi !== undefined, 'kubernetesApi', `is not given, but ${needsApi?.owner.node.path} calls the Kubernetes API`,
-      "give the API server's addresses: kubernetesApi: { cidrs: [...] } (kubectl get endpoints kubernetes -n default)");
+      "give the API server's addresses and port: kubernetesApi: { cidrs: [...], port } (kubectl get endpoints kubernetes -n default)");
     // Another NetworkIsolation of the app may isolate a namespace already (a product split
     // across charts): its default deny serves both; a workload is isolated by one only.
     const earlier = this.node.root.node.findAll().filter((c): c is NetworkIsolation => c instanceof NetworkIsolation && c !== this && c.policies !== undefined);
@@ -229,7 +229,7 @@ export class NetworkIsolation extends Construct {
         elsewhere: new Set(others.flatMap((o) => o.isolated)),
         dns,
         istioNamespace: ISTIO_SYSTEM_NAMESPACE,
-        kubernetesApi: props.kubernetesApi ? { cidrs: props.kubernetesApi.cidrs, port: props.kubernetesApi.port ?? DEFAULT_KUBERNETES_API_PORT } : undefined,
+        kubernetesApi: props.kubernetesApi,
         prometheus: props.prometheus ? { namespace: props.prometheus.namespace, selector: props.prometheus.podSelector, port: props.prometheus.port } : undefined,
         fqdn: props.fqdnPolicy === FqdnPolicy.CILIUM,
         // The sidecars of a namespace (or one workload) send spans where a MeshTelemetry says.
@@ -314,8 +314,8 @@ function checkKubernetesApi(checker: PropChecker, api: KubernetesApiProps | unde
   if (!api) return;
   checker.check(api.cidrs.length > 0, 'kubernetesApi.cidrs', 'is empty', "give the API server's addresses, such as ['172.20.0.0/16']");
   api.cidrs.forEach((cidr, i) => checkCidr(checker, `kubernetesApi.cidrs[${i}]`, cidr));
-  const portProblem = portError(api.port ?? DEFAULT_KUBERNETES_API_PORT);
-  checker.check(portProblem === undefined, 'kubernetesApi.port', portProblem ?? '', 'use 443 (EKS, GKE) or 6443 (kubeadm)');
+  const portProblem = portError(api.port);
+  checker.check(portProblem === undefined, 'kubernetesApi.port', portProblem ?? '', 'give the port of the endpoints of the kubernetes Service');
 }
 
 /** A flow added by hand, checked: the workload must be isolated here, the peer and port valid. */
