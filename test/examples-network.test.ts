@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { buildExamples } from '../examples/main';
+import { apiServerErrors } from './support/api-validation';
 import { NetworkPolicyEvaluator, PodModel, World } from './support/netpol-evaluator';
 import { MatrixEnd, flowMatrix, podEnd, workloadPods } from './support/netpol-matrix';
 import { Manifest, charts } from './support/synth';
@@ -147,6 +148,12 @@ test('istio-benchmark: each Fortio client → its server only; the mesh pair →
     ...['benchmark-baseline', 'benchmark-mesh', 'fortio-baseline', 'fortio-mesh'].flatMap((w) => dns(`istio-benchmark/${w}`)),
   ].sort());
   expect(matrix.judged).toBe(JUDGED['istio-benchmark']);
+});
+
+test("every policy of the examples passes the API server's object rules", () => {
+  const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+  expect(policies.length).toBeGreaterThan(20);
+  expect(policies.flatMap(apiServerErrors)).toEqual([]);
 });
 
 test('every example isolates its namespaces, so every workload of the app has its policy', () => {

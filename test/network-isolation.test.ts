@@ -5,6 +5,7 @@ import {
   OtelCollector, OtelExporter, Protocol, ProxyBenchmark, Tracing,
 } from '../lib';
 import { constructError } from './support/errors';
+import { apiServerErrors } from './support/api-validation';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Connection, NetworkPolicyEvaluator, PodModel, World } from './support/netpol-evaluator';
 import { workloadPods } from './support/netpol-matrix';
@@ -371,9 +372,20 @@ describe('the objects written', () => {
     expect(policies[3].spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web' } });
   });
 
-  test('every policy passes the Kubernetes schema; two synths are identical', () => {
+  test("every policy passes the Kubernetes schema and the API server's object rules; two synths are identical", () => {
     const manifests = synth(product().chart).filter((m) => m.kind === 'NetworkPolicy');
     expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap(apiServerErrors)).toEqual([]);
+    // The object rules catch what the API server would reject.
+    const [web] = manifests.filter((m) => m.metadata.name === 'web');
+    const broken = JSON.parse(JSON.stringify(web));
+    broken.spec.egress[0].to[0].ipBlock = { cidr: '10.20.0.0/16', except: ['10.21.0.0/24'] };
+    broken.spec.egress[1].ports[0].port = 70000;
+    expect(apiServerErrors(broken)).toEqual([
+      'NetworkPolicy/web.spec.egress[0].to: a peer is either an ipBlock or pod/namespace selectors',
+      'NetworkPolicy/web.spec.egress[0].to.ipBlock.except "10.21.0.0/24" is not a strict subset of 10.20.0.0/16',
+      'NetworkPolicy/web.spec.egress[1].ports: port 70000 out of range',
+    ]);
     expect(JSON.stringify(synth(product().chart))).toBe(JSON.stringify(synth(product().chart)));
   });
 
