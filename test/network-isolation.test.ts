@@ -1,9 +1,12 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import * as kplus from 'cdk8s-plus-27';
 import {
   ConfigurationError, EgressRule, FqdnPolicy, FrontEnvoy, LoadTest, MeshSidecarScope, MeshTelemetry, MockBackend, NetworkIsolation, NetworkPeer, ObservableService,
   OtelCollector, OtelExporter, Protocol, ProxyBenchmark, Tracing,
 } from '../lib';
+import { serviceDnsName } from '../lib/common/addresses';
+import { buildFrontEnvoy, declarationChart, frontEnvoyDecl } from './support/declarations';
 import { constructError } from './support/errors';
 import { apiServerErrors } from './support/api-validation';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
@@ -413,5 +416,33 @@ describe('MeshSidecarScope reads the service\'s own declarations', () => {
     expect(sidecar.spec.egress[0].hosts).toEqual([
       'shop/ledger.shop.svc.cluster.local', 'shop/cache.shop.svc.cluster.local', 'datadog/datadog.datadog.svc.cluster.local', '*/api.stripe.com', 'istio-system/*',
     ]);
+  });
+});
+
+describe('over random declarations', () => {
+  const seed = Number(process.env.PROPERTY_SEED ?? 20261121);
+
+  test('a front proxy and its services: the policies pass the schema and the API rules; every route is allowed, and nothing else reaches the services', () => {
+    fc.assert(fc.property(frontEnvoyDecl, (d) => {
+      const chart = declarationChart(new App(), 'shop');
+      const front = buildFrontEnvoy(chart, d);
+      const isolatedNamespaces = new Set([front.proxy.namespace, ...front.services.map((s) => s.namespace)]);
+      // A tracing backend in an isolated namespace that no construct here runs is a (tested) error.
+      const backends = [front.tracing, ...front.services.map((s) => s.tracing)].map((t) => t?.collectorHost).filter((h): h is string => h !== undefined);
+      fc.pre(backends.every((h) => !isolatedNamespaces.has(serviceDnsName(h)?.namespace ?? '')));
+      new NetworkIsolation(chart, 'isolation');
+      const manifests = synth(chart);
+      const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+      expect(policies.flatMap(kubernetesSchemaErrors)).toEqual([]);
+      expect(policies.flatMap(apiServerErrors)).toEqual([]);
+      const e = evaluatorOf(manifests);
+      for (const service of front.services) {
+        expect(e.allowed(tcp(front.proxy.name, service.name, service.port))).toBe(true);
+        // A LoadBalancer Service is reached from anywhere; any other only from the proxy.
+        expect(e.allowed(tcp('stranger', service.name, service.port))).toBe(service.service.type === kplus.ServiceType.LOAD_BALANCER);
+        expect(e.allowed(tcp(service.name, front.proxy.name, front.proxy.port))).toBe(false);
+      }
+      expect(e.allowed(tcp('198.51.100.7', front.proxy.name, front.proxy.port))).toBe(true);
+    }), { seed, numRuns: 40 });
   });
 });
