@@ -5,6 +5,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
+import { frozen } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { DisruptionBudget } from '../workload/capacity';
@@ -184,8 +185,8 @@ export class MockBackend extends Construct implements IObservableWorkload {
     this.namespace = identity.namespace;
     this.dnsName = identity.dnsName;
     this.port = port;
-    this.selector = identity.selector;
-    this.labels = identity.labels;
+    this.selector = frozen(identity.selector);
+    this.labels = frozen(identity.labels);
     const config = this.config = nginxConfig(props.routes, port);
     const file = new RenderedConfigFile(this, {
       configMapName: `${this.name}-mock`,
