@@ -161,7 +161,7 @@ describe('egress outside the cluster', () => {
     new NetworkIsolation(chart, 'isolation', { fqdnPolicy: FqdnPolicy.CILIUM });
     const manifests = synth(chart);
     const cilium = manifests.filter((m) => m.kind === 'CiliumNetworkPolicy');
-    expect(cilium.map((m) => [m.apiVersion, m.metadata.name, m.metadata.namespace])).toEqual([['cilium.io/v2', 'payments-fqdn', 'shop']]);
+    expect(cilium.map((m) => [m.apiVersion, m.metadata.name, m.metadata.namespace])).toEqual([['cilium.io/v2', 'payments', 'shop']]);
     expect(cilium[0].spec).toEqual({
       endpointSelector: { matchLabels: { 'app.kubernetes.io/name': 'payments' } },
       egress: [

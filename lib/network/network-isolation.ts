@@ -250,10 +250,11 @@ export class NetworkIsolation extends Construct {
 
     const sorted = [...isolated].sort((a, b) => a.pods.namespace.localeCompare(b.pods.namespace) || a.pods.name.localeCompare(b.pods.name));
     this.namespaces = Object.freeze([...new Set(sorted.map((n) => n.pods.namespace))]);
-    const policies: ApiObject[] = [];
+    // Every object's identity is checked before the first is made: a construct that throws has made none.
+    const objects: Array<{ apiVersion: string; kind: string; name: string; namespace: string; labels: Record<string, string>; spec: Record<string, unknown> }> = [];
     const write = (apiVersion: string, kind: string, name: string, namespace: string, spec: Record<string, unknown>) => {
       const labels = resolveIdentity(this, checker, { name, namespace, component: NETWORK_POLICY_COMPONENT }, { nameRule: NameRule.OBJECT }).labels;
-      policies.push(new ApiObject(this, `${kind}.${namespace}.${name}`, { apiVersion, kind, metadata: { name, namespace, labels: { ...labels } }, spec }));
+      objects.push({ apiVersion, kind, name, namespace, labels: { ...labels }, spec });
     };
     for (const namespace of this.namespaces.filter((ns) => !earlier.some((e) => e.namespaces.includes(ns)))) {
       write('networking.k8s.io/v1', 'NetworkPolicy', DEFAULT_DENY_NAME, namespace, defaultDenySpec());
@@ -262,10 +263,13 @@ export class NetworkIsolation extends Construct {
       const self = workloadPeer(n, true);
       write('networking.k8s.io/v1', 'NetworkPolicy', n.pods.name, n.pods.namespace, networkPolicySpec(self, this.flows));
       const cilium = ciliumFqdnSpec(self, this.flows, dns);
-      if (cilium) write('cilium.io/v2', 'CiliumNetworkPolicy', `${n.pods.name}-fqdn`, n.pods.namespace, cilium);
+      // Named as the workload too: a CiliumNetworkPolicy is a kind of its own.
+      if (cilium) write('cilium.io/v2', 'CiliumNetworkPolicy', n.pods.name, n.pods.namespace, cilium);
     }
     checker.throwIfAny();
-    this.policies = Object.freeze(policies);
+    this.policies = Object.freeze(objects.map((o) => new ApiObject(this, `${o.kind}.${o.namespace}.${o.name}`, {
+      apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace, labels: o.labels }, spec: o.spec,
+    })));
 
     // A workload made later under the roots would be isolated with nothing allowed; a call
     // declared later would be denied.
