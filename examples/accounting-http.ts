@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { NodeGroup, ObservableService, Startup } from '../lib';
+import { EgressRule, NodeGroup, ObservableService, Startup } from '../lib';
 
 /**
  * The accounting product's journal API: an HTTP/1.1
@@ -25,8 +25,10 @@ export class AccountingHttpChart extends Chart {
         memory: { request: Size.mebibytes(512), limit: Size.mebibytes(512) },
       },
       env: {
-        DATABASE_HOST: kplus.EnvValue.fromValue('journal-db.accounting.svc.cluster.local'),
+        DATABASE_HOST: kplus.EnvValue.fromValue('journal-db.accounting.internal.example.com'),
       },
+      // The managed PostgreSQL outside the cluster: its subnet, on the PostgreSQL port.
+      egress: [EgressRule.cidr('10.30.16.0/20', { ports: [5432], purpose: 'database' })],
       health: { startup: Startup.probe({ maxStartupTime: Duration.seconds(90) }) },
       nodeGroup: NodeGroup.named('accounting-app'),
     });

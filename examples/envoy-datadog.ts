@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DatadogMonitors, FrontEnvoy, FrontLoadBalancer, NodeGroup, ObservableService, Tracing } from '../lib';
+import { DatadogMonitors, FrontEnvoy, FrontLoadBalancer, NetworkIsolation, NodeGroup, ObservableService, Tracing } from '../lib';
 
 /**
  * Distributed tracing through the front proxy: app → load balancer → front Envoy → app pods, with Envoy's
@@ -57,5 +57,9 @@ export class EnvoyDatadogChart extends Chart {
       runbookUrl: (signal) => `https://runbooks.example.com/expenses/${signal}`,
       controlPlane: false,
     });
+
+    // The NLB keeps the clients' addresses (IP targets): Envoy's listener is open to any
+    // address; everything else follows the declarations (Envoy → API, both → the agent, DNS).
+    new NetworkIsolation(this, 'isolation');
   }
 }

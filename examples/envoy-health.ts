@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { FrontEnvoy, NodeGroup, ObservableService, Tracing } from '../lib';
+import { FrontEnvoy, NetworkIsolation, NodeGroup, ObservableService, Tracing } from '../lib';
 
 /** The accounting product's services, defined in their own charts. */
 export interface EnvoyHealthChartProps extends ChartProps {
@@ -15,9 +15,11 @@ export interface EnvoyHealthChartProps extends ChartProps {
  * service (headless: Envoy sees every pod) behind one front Envoy. Envoy
  * answers the load balancer on its own path from its clusters' health; the
  * applications' `/healthz` stays reachable through Envoy for external monitoring.
+ * The namespace is isolated: only the flows the declarations imply are allowed.
  */
 export class EnvoyHealthChart extends Chart {
   public readonly frontEnvoy: FrontEnvoy;
+  public readonly isolation: NetworkIsolation;
 
   constructor(scope: Construct, id: string, props: EnvoyHealthChartProps) {
     super(scope, id, { namespace: 'accounting', ...props });
@@ -35,6 +37,12 @@ export class EnvoyHealthChart extends Chart {
       throughput: { normalRps: 1100, peakRps: 3600, rpsPerPod: 2000 },
       autoscaling: {},
       nodeGroup: NodeGroup.named('accounting-edge'),
+      // The load balancer's subnets: it opens its own connections to the Envoy pods.
+      clientCidrs: ['10.0.0.0/22'],
     });
+
+    // Least-privilege network policies from the declarations above: load balancer →
+    // Envoy, Envoy → both services and its collector, the journal → its database, DNS.
+    this.isolation = new NetworkIsolation(this, 'isolation', { include: [journal, ledger] });
   }
 }

@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ProductionReadiness, ProxyBenchmark } from '../lib';
+import { NetworkIsolation, ProductionReadiness, ProxyBenchmark } from '../lib';
 
 /**
  * The first phase of load testing a mesh, Istio's own harness on the team's cluster:
@@ -11,6 +11,8 @@ export class IstioBenchmarkChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'istio-benchmark', ...props });
     new ProxyBenchmark(this, 'sidecar-cost');
+    // Each client reaches its server only; the mesh pair reaches istiod.
+    new NetworkIsolation(this, 'isolation');
     const why = 'benchmark tooling, sized for the test rather than for production traffic';
     for (const rule of ['OBS-CAP1', 'OBS-CAP2', 'OBS-PLC1']) ProductionReadiness.suppress(this, rule, why);
   }

@@ -1,15 +1,21 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NodeGroup, ObservableService, Protocol, SidecarSizing, Tracing } from '../lib';
+import {
+  DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NetworkIsolation, NetworkPeer, NodeGroup, ObservableService, Protocol,
+  SidecarSizing, Tracing,
+} from '../lib';
 
 /**
  * Article 003: production-ready services in an Istio mesh. Each service
  * declares its peak throughput and measured per-pod capacity; the autoscaler
  * range and the sidecar's resources follow from them. The Sidecar resources
  * scope each proxy's config to what it calls, mTLS is STRICT namespace-wide,
- * and the mesh's tracing samples as the services do.
+ * and the mesh's tracing samples as the services do. The namespace is isolated:
+ * gateway → checkout → ledger, DNS, istiod and the Datadog agent, nothing else.
  */
 export class IstioMeshChart extends Chart {
+  public readonly isolation: NetworkIsolation;
+
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'payments', ...props });
 
@@ -43,14 +49,21 @@ export class IstioMeshChart extends Chart {
         // It reads its config from the ledger at start-up, through the mesh.
         holdApplicationUntilProxyStarts: true,
       },
+      // The one service it calls: the Sidecar scope and the network policies follow.
+      dependsOn: [ledger],
     });
 
-    new MeshSidecarScope(this, 'checkout-scope', { service: checkout, dependsOn: [ledger] });
+    new MeshSidecarScope(this, 'checkout-scope', { service: checkout });
     new MeshSidecarScope(this, 'ledger-scope', { service: ledger });
     new MeshDestinationRule(this, 'ledger-rule', { service: ledger });
     new MeshDestinationRule(this, 'checkout-rule', { service: checkout });
     new MeshPeerAuthentication(this, 'mtls');
     new MeshTelemetry(this, 'tracing', { tracing });
+    this.isolation = new NetworkIsolation(this, 'isolation', {
+      // Clients reach the checkout through the mesh's ingress gateway (Istio's gateway chart
+      // labels its pods istio: <release name less "istio-">), which no declaration here names.
+      allowIngress: [{ to: checkout, from: NetworkPeer.pods('istio-system', { istio: 'ingressgateway' }), purpose: 'mesh ingress gateway' }],
+    });
 
     // Article 003's signals: data-plane error rate and p99 per service and
     // mesh-wide, and the control plane's injection, validation and xDS failures.

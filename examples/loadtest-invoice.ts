@@ -1,7 +1,7 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { LoadTest, MockBackend, ObservableService, ProductionReadiness } from '../lib';
+import { LoadTest, MockBackend, NetworkIsolation, ObservableService, ProductionReadiness } from '../lib';
 
 /**
  * The second phase of load testing a mesh: a single-service load test. The invoice API
@@ -29,9 +29,11 @@ export class LoadTestInvoiceChart extends Chart {
       port: 8080,
       replicas: 2,
       env: {
-        CUSTOMER_API_URL: kplus.EnvValue.fromValue(`http://${customers.dnsName}:8080`),
-        TAX_RATES_URL: kplus.EnvValue.fromValue(`http://${taxRates.dnsName}:8080`),
+        CUSTOMER_API_URL: kplus.EnvValue.fromValue(`http://${customers.dnsName}:${customers.port}`),
+        TAX_RATES_URL: kplus.EnvValue.fromValue(`http://${taxRates.dnsName}:${taxRates.port}`),
       },
+      // The mocks stand in for the real services under their names: the same declaration.
+      dependsOn: [customers, taxRates],
     });
     // Twice the 150 req/s one pod should sustain, on two pods, for 5 minutes.
     this.loadTest = new LoadTest(this, 'invoice-load', {
@@ -42,6 +44,9 @@ export class LoadTestInvoiceChart extends Chart {
       payloadSize: 512,
       headers: { 'Content-Type': 'application/json' },
     });
+
+    // Fortio → invoice API → the two mocks, and DNS: nothing else reaches or leaves the test.
+    new NetworkIsolation(this, 'isolation');
 
     const why = 'load-test tooling, sized for the test rather than for production traffic';
     for (const rule of ['OBS-CAP1', 'OBS-CAP2', 'OBS-PLC1']) ProductionReadiness.suppress(this, rule, why);

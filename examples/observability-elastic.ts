@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
+import { NetworkIsolation, NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
 
 /**
  * Applications send traces, metrics and logs with the
@@ -28,10 +28,15 @@ export class ObservabilityElasticChart extends Chart {
 
     ProductionReadiness.suppress(this.collector, 'OBS-CAP1',
       'the gateway is sized by telemetry volume and its memory limiter, not by request rate');
+    ProductionReadiness.suppress(this.collector, 'OBS-NET1',
+      "it runs in ECK's namespace, whose network policies the observability platform owns (a default deny there would cut ECK's own traffic)");
+
+    // The product's own workloads, isolated together below.
+    const product = new Construct(this, 'accounting');
 
     const nodeGroup = NodeGroup.named('accounting-app');
     const tracing = Tracing.openTelemetry({ collector: this.collector, samplingPercentage: 25, env: 'production' });
-    const invoice = new ObservableService(this, 'invoice-api', {
+    const invoice = new ObservableService(product, 'invoice-api', {
       image: 'ghcr.io/example-accounting/invoice-api:4.1.0',
       port: 8080,
       partOf: 'accounting',
@@ -40,7 +45,7 @@ export class ObservabilityElasticChart extends Chart {
       nodeGroup,
       tracing,
     });
-    const tax = new ObservableService(this, 'tax-calculator', {
+    const tax = new ObservableService(product, 'tax-calculator', {
       image: 'ghcr.io/example-accounting/tax-calculator:1.3.2',
       port: 9090,
       protocol: Protocol.GRPC,
@@ -50,6 +55,10 @@ export class ObservabilityElasticChart extends Chart {
       nodeGroup,
       tracing,
     });
+
+    // The product's services: each may send OTLP to the collector and query DNS; nothing
+    // else reaches them or leaves them.
+    new NetworkIsolation(product, 'isolation');
 
     // The same alerts without Datadog: Prometheus Operator rules on Istio's standard metrics.
     new PrometheusAlerts(this, 'accounting-alerts', {

@@ -12,4 +12,5 @@ export * from './envoy';
 export * from './readiness';
 export * from './monitoring';
 export * from './loadtest';
+export * from './network';
 export * from './topology';

@@ -281,6 +281,10 @@ const FRONT_ENVOY_MUTATIONS: Array<Mutation<FrontEnvoyDecl>> = [
       services: [{ ...d.services[0], tracing: { kind: 'otel', host: 'otel.observability.svc.cluster.local', port: 4317, sampling: 10 } }, ...d.services.slice(1)],
     }),
   },
+  {
+    name: "a routed service with the proxy's own name and namespace", prop: 'routes[0].service',
+    mutate: (d) => front(d, { name: d.services[d.routes[0].service].name, services: d.services.map((s, i) => (i === d.routes[0].service ? { ...s, namespace: undefined } : s)) }),
+  },
   { name: 'negative circuit breaker', prop: 'circuitBreakers.maxConnections', mutate: (d) => front(d, { circuitBreakers: { maxConnections: -1 } }) },
   { name: 'ejection above 100 %', prop: 'outlierDetection.maxEjectionPercent', mutate: (d) => front(d, { outlierDetection: { maxEjectionPercent: 101 } }) },
   { name: 'zero ejection interval', prop: 'outlierDetection.intervalMs', mutate: (d) => front(d, { outlierDetection: { intervalMs: 0 } }) },

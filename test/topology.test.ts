@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import { FrontEnvoy, FrontLoadBalancer, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
+import { EgressRule, FrontEnvoy, FrontLoadBalancer, LoadTest, NetworkIsolation, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
 function product(app = Testing.app()) {
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
@@ -53,6 +53,33 @@ test('every node an edge names is declared', () => {
   const { declared, used } = graph(renderTopology(product().chart));
   expect(used.length).toBeGreaterThan(5);
   for (const node of used) expect(declared).toContain(node);
+});
+
+test('with a NetworkIsolation: the flows its policies allow as thick arrows, on the nodes already drawn; a denied flow is not drawn', () => {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const tracing = Tracing.datadog({ env: 'prod' });
+  const ledger = new ObservableService(chart, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC, tracing });
+  const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080, tracing, dependsOn: [ledger], egress: [EgressRule.cidr('10.20.0.0/16', { ports: [5432], purpose: 'database' })] });
+  new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }], tracing, clientCidrs: ['10.0.0.0/22'] });
+  new LoadTest(chart, 'web-load', { target: { service: web }, qps: 10 });
+  new NetworkIsolation(chart, 'isolation');
+  const diagram = renderTopology(chart);
+  expect(diagram).toContain('  %% shop/isolation: default deny in shop; the flows allowed are the thick arrows');
+  expect(diagram).toContain('cidr_10_0_0_0_22 ==>|"allow TCP 8080 (load balancer)"| envoy_front_shop_svc_cluster_local');
+  expect(diagram).toContain('envoy_front_shop_svc_cluster_local ==>|"allow TCP 8080 (dependsOn)"| svc_web_shop_svc_cluster_local');
+  expect(diagram).toContain('svc_web_shop_svc_cluster_local ==>|"allow TCP 9090 (dependsOn)"| svc_ledger_shop_svc_cluster_local');
+  expect(diagram).toContain('svc_web_shop_svc_cluster_local ==>|"allow TCP 5432 (database)"| cidr_10_20_0_0_16');
+  expect(diagram).toContain('svc_web_shop_svc_cluster_local ==>|"allow TCP 8126 (traces)"| datadog_datadog_datadog_svc_cluster_local_8126');
+  expect(diagram).toContain('pods_shop_web_load ==>|"allow TCP 8080 (load test)"| svc_web_shop_svc_cluster_local');
+  expect(diagram).toContain('svc_ledger_shop_svc_cluster_local ==>|"allow UDP 53 (dns)"| pods_kube_system_kube_dns');
+  expect(diagram).toContain('  pods_kube_system_kube_dns(["kube-dns (kube-system)"])');
+  // Declared nowhere, so denied, so not drawn: ledger → web, the load test → ledger.
+  expect(diagram).not.toMatch(/svc_ledger_shop_svc_cluster_local ==>[^\n]*svc_web/);
+  expect(diagram).not.toMatch(/pods_shop_web_load ==>[^\n]*svc_ledger/);
+  const declared = new Set([...diagram.matchAll(/^\s+(\w+)[[(]/gm)].map((m) => m[1]));
+  const thick = [...diagram.matchAll(/^\s+(\w+) ==>\|.*?\| (\w+)$/gm)].flatMap((m) => [m[1], m[2]]);
+  expect(thick.length).toBeGreaterThan(20);
+  for (const node of thick) expect(declared).toContain(node);
 });
 
 test('the diagram is written once per synthesis, after the manifests, as <chart>.topology.md, deterministically', async () => {

@@ -33,3 +33,30 @@ export function checkMetadataMap(checker: PropChecker, prop: string, map: Readon
     }
   }
 }
+
+/** A label selector as manifests write it (meta/v1 LabelSelector). */
+export interface LabelSelectorJson {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{ readonly key: string; readonly operator: string; readonly values?: readonly string[] }>;
+}
+
+/**
+ * Whether a label selector matches a set of labels: every `matchLabels` pair
+ * and every expression (`In`, `NotIn`, `Exists`, `DoesNotExist`; `NotIn`
+ * also matches when the key is absent). An empty selector matches everything
+ * (k8s.io/apimachinery/pkg/labels, LabelSelectorAsSelector).
+ * @internal
+ */
+export function labelSelectorMatches(selector: LabelSelectorJson, labels: Readonly<Record<string, string>>): boolean {
+  const pairs = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  return pairs && (selector.matchExpressions ?? []).every((e) => {
+    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
+    switch (e.operator) {
+      case 'In': return has && (e.values ?? []).includes(labels[e.key]);
+      case 'NotIn': return !has || !(e.values ?? []).includes(labels[e.key]);
+      case 'Exists': return has;
+      case 'DoesNotExist': return !has;
+      default: return false;
+    }
+  });
+}

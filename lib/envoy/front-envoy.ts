@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker, asOwnProps } from '../common/errors';
 import { frozen } from '../common/frozen';
-import { imageVersion } from '../common/identity';
+import { imageVersion, resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { checkMetadataMap } from '../common/labels';
@@ -14,6 +14,8 @@ import { Protocol } from '../service/protocol';
 import { Tracing } from '../telemetry/tracing';
 import { proxyTracingFeature } from '../telemetry/tracing-feature';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { checkCidr } from '../workload/egress';
+import { networkOf } from '../workload/network';
 import { PreStopAction } from '../workload/shutdown';
 import { ActiveHealthCheckTiming, BootstrapSpec, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
 import {
@@ -106,6 +108,11 @@ export class FrontEnvoy extends Construct {
     this.services = Object.freeze([...new Set(props.routes.map((r) => r.service))]);
     this.externalHealthPaths = frozen(resolved.externalHealthPaths);
     checkHealthPath(checker, this.healthPath, props.routes, resolved.externalHealthPaths);
+    (props.clientCidrs ?? []).forEach((cidr, i) => checkCidr(checker, `clientCidrs[${i}]`, cidr));
+    // The proxy's Service takes this construct's name (its own problems are the proxy's to report).
+    const proxyDnsName = resolveIdentity(this, new PropChecker(this), { name }).dnsName;
+    props.routes.forEach((r, i) => checker.check(r.service.dnsName !== proxyDnsName, `routes[${i}].service`,
+      `(${r.service.dnsName}) has the front proxy's own name: both would write the Service ${name}`, "give the FrontEnvoy a 'name' of its own"));
     checker.throwIfAny();
 
     const spec: BootstrapSpec = {
@@ -183,11 +190,18 @@ export class FrontEnvoy extends Construct {
       },
       nodeGroup: props.nodeGroup,
       topologySpread: props.topologySpread,
+      // The proxy calls the routed services.
+      dependsOn: [...this.services],
     }));
     const families = serviceIpFamilies(ipFamily);
     if (families) {
       ApiObject.of(this.proxy.service).addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', families.ipFamilyPolicy), JsonPatch.add('/spec/ipFamilies', families.ipFamilies));
     }
+    // The load balancer reaches the listener; Envoy sends its own spans.
+    const network = networkOf(this.proxy)!;
+    network.external = { cidrs: props.clientCidrs ? [...props.clientCidrs] : undefined, port: listenerPort, purpose: 'load balancer' };
+    const { collectorHost, collectorPort } = props.tracing ?? {};
+    if (collectorHost !== undefined && collectorPort !== undefined) network.calls.push({ host: collectorHost, port: collectorPort, purpose: 'traces', prop: 'tracing', owner: this });
     const file = new RenderedConfigFile(this, {
       configMapName: `${name}-envoy-config`,
       namespace: this.proxy.namespace,

@@ -236,6 +236,14 @@ export interface FrontEnvoyProps {
    */
   readonly serviceAnnotations?: { readonly [key: string]: string };
   /**
+   * Where the listener's clients connect from, as CIDR blocks: the load
+   * balancer's subnets (a proxying load balancer opens its own connections), or
+   * the clients' ranges when the load balancer keeps their addresses.
+   * `NetworkIsolation` allows the listener port from these blocks only.
+   * @default - from anywhere
+   */
+  readonly clientCidrs?: string[];
+  /**
    * The Envoy image.
    * @default DEFAULT_ENVOY_IMAGE
    */

@@ -22,10 +22,15 @@ export function egressHost(host: string): string {
   return match ? `${match[1]}/${host}` : `*/${host}`;
 }
 
-/** The Sidecar spec: egress only to the declared dependencies, the tracing backend and istio-system. */
+/**
+ * The Sidecar spec: egress only to what the service declares (the services it
+ * depends on, its tracing backend, the DNS names of its external egress), the
+ * further dependencies and hosts given, and istio-system.
+ */
 export function sidecarSpec(service: IObservableWorkload, dependsOn: readonly IObservableWorkload[], extraHosts: readonly string[]): Record<string, unknown> {
-  const hosts = [...dependsOn.map((d) => egressHost(d.dnsName))];
+  const hosts = [...(service.dependsOn ?? []), ...dependsOn].map((d) => egressHost(d.dnsName));
   hosts.push(...service.egress.map((destination) => egressHost(destination.host)));
+  hosts.push(...(service.externalEgress ?? []).filter((rule) => rule.kind === 'fqdn').map((rule) => egressHost(rule.destination)));
   hosts.push(...extraHosts, `${ISTIO_SYSTEM_NAMESPACE}/*`);
   return { workloadSelector: { labels: { ...service.selector } }, egress: [{ hosts: [...new Set(hosts)] }] };
 }
@@ -35,8 +40,11 @@ export interface MeshSidecarScopeProps {
   /** The workload whose proxy is scoped. */
   readonly service: IObservableWorkload;
   /**
-   * The services it calls.
-   * @default - none: only the tracing backend and istio-system
+   * Services it calls besides those the service declares with its own
+   * `dependsOn`, which the scope always reads.
+   * @deprecated declare the calls once, as the `ObservableService`'s `dependsOn`:
+   * the network policies read them from there too. Still added when given.
+   * @default - none: the service's own dependsOn, its tracing backend and istio-system
    */
   readonly dependsOn?: IObservableWorkload[];
   /**
@@ -321,6 +329,12 @@ export interface MeshTelemetryProps {
 export class MeshTelemetry extends Construct {
   /** The Istio `Telemetry` object. */
   public readonly apiObject: ApiObject;
+  /** Where the sidecars it covers send their spans. */
+  public readonly tracing: Tracing;
+  /** The namespace it covers. */
+  public readonly namespace: string;
+  /** The one workload it covers, if not the whole namespace. */
+  public readonly service?: IObservableWorkload;
 
   constructor(scope: Construct, id: string, props: MeshTelemetryProps) {
     super(scope, id);
@@ -328,6 +342,9 @@ export class MeshTelemetry extends Construct {
     checkSampling(checker, props.tracing);
     checker.check(props.tracing.collectorHost !== undefined, 'tracing', 'has no network address for the proxies to send spans to', 'use DatadogAgent.clusterService() or an OTLP host for the mesh');
     const target = policyTarget(checker, this, props, 'tracing');
+    this.tracing = props.tracing;
+    this.namespace = target.namespace;
+    this.service = props.service;
     this.apiObject = meshObject(this, checker, {
       apiVersion: 'telemetry.istio.io/v1',
       kind: 'Telemetry',

@@ -11,6 +11,7 @@ import { parseImage } from '../common/image';
 import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
+import { registerNetwork } from '../workload/network';
 import { DEFAULT_TMP_SIZE, POD_SECCOMP_PROFILE, containerSecurityContext, podSecurityContext, resolveSecurity } from '../workload/security';
 
 /**
@@ -183,5 +184,16 @@ export class LoadTest extends Construct {
     });
     this.job.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(this, 'Tmp', 'tmp', { sizeLimit: DEFAULT_TMP_SIZE }));
     ApiObject.of(this.job).addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { ...POD_SECCOMP_PROFILE }));
+
+    const network = registerNetwork(this, {
+      kind: 'Job', name: identity.name, namespace: identity.namespace, selector: identity.selector, ports: [], mesh: props.mesh ?? false, kubernetesApi: false,
+    });
+    const { target } = props;
+    if ('url' in target) {
+      const url = new URL(target.url);
+      network.calls.push({ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), purpose: 'load test', prop: 'target.url' });
+    } else {
+      network.calls.push({ workload: target.service, port: target.service.port, purpose: 'load test', prop: 'target.service' });
+    }
   }
 }

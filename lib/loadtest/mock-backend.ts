@@ -5,12 +5,14 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
+import { frozen } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
 import { DisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile } from '../workload/config-file';
 import { buildWorkload } from '../workload/kernel';
+import { IObservableWorkload, NetworkDestination } from '../workload/observable-workload';
 import { TopologySpread } from '../workload/placement';
 import { bindFeatures } from '../workload/pod-feature';
 import { resolveResources } from '../workload/resources';
@@ -135,7 +137,7 @@ const RESERVED_PATHS = ['/live', '/ready'];
  * An nginx serving static responses from a ConfigMap: non-root (uid 101),
  * read-only root filesystem with an emptyDir for /tmp, behind a ClusterIP Service.
  */
-export class MockBackend extends Construct {
+export class MockBackend extends Construct implements IObservableWorkload {
   /** The ConfigMap holding `nginx.conf`. */
   public readonly configMap: kplus.ConfigMap;
   /** The nginx Deployment. */
@@ -152,6 +154,12 @@ export class MockBackend extends Construct {
   public readonly dnsName: string;
   /** The port the Service exposes. */
   public readonly port: number;
+  /** Labels selecting the mock's pods. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The recommended labels on every object. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** Where the pods send traffic: nowhere, a mock answers from its config. */
+  public readonly egress: readonly NetworkDestination[] = Object.freeze([]);
 
   constructor(scope: Construct, id: string, props: MockBackendProps) {
     super(scope, id);
@@ -189,6 +197,8 @@ export class MockBackend extends Construct {
     this.namespace = identity.namespace;
     this.dnsName = identity.dnsName;
     this.port = port;
+    this.selector = frozen(identity.selector);
+    this.labels = frozen(identity.labels);
     const config = this.config = nginxConfig(props.routes, port);
     const file = new RenderedConfigFile(this, {
       configMapName: `${this.name}-mock`,

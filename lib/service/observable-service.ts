@@ -16,7 +16,9 @@ import { MeshProps, MeshSidecar, MeshSidecarFeature } from '../istio/sidecar';
 import { Tracing } from '../telemetry/tracing';
 import { tracingFeature } from '../telemetry/tracing-feature';
 import { AutoscalingProps, CapacityPlan, DisruptionBudget, ReplicaRange, ThroughputProps, capacityPlan, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
+import { EgressRule, checkEgressRules } from '../workload/egress';
 import { buildWorkload } from '../workload/kernel';
+import { WorkloadNetwork } from '../workload/network';
 import { NetworkDestination, IObservableWorkload } from '../workload/observable-workload';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
 import { IPodFeature, WorkloadPort, bindFeatures } from '../workload/pod-feature';
@@ -99,6 +101,19 @@ export interface ObservableServiceProps {
    * @default - no sidecar
    */
   readonly mesh?: MeshProps;
+  /**
+   * The services this one calls (an `ObservableService`, a `MockBackend`, any
+   * `IObservableWorkload`), on their port. `NetworkIsolation` allows exactly
+   * these calls, and `MeshSidecarScope` scopes the sidecar to them.
+   * @default - none
+   */
+  readonly dependsOn?: IObservableWorkload[];
+  /**
+   * Destinations outside the cluster the pods call: IP blocks, or DNS names
+   * where the CNI enforces them (see `NetworkIsolation`'s `fqdnPolicy`).
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
   /**
    * Entrypoint.
    * @default - the image's ENTRYPOINT
@@ -230,10 +245,13 @@ export class ObservableService extends Construct implements IObservableWorkload 
   public readonly partOf: string;
   /** The Istio sidecar, when `mesh` is given. */
   public readonly mesh?: MeshSidecar;
-  /** Where the pods send traffic because of their features (the tracing backend). */
-  public readonly egress: readonly NetworkDestination[];
   /** The graceful shutdown: the pre-stop delay and the grace period. */
   public readonly shutdown: ShutdownPlan;
+  /** The services this one calls, as declared. */
+  public readonly dependsOn: readonly IObservableWorkload[];
+  /** Destinations outside the cluster the pods may reach, as declared (`egress`). */
+  public readonly externalEgress: readonly EgressRule[];
+  private readonly network: WorkloadNetwork;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
@@ -271,6 +289,13 @@ export class ObservableService extends Construct implements IObservableWorkload 
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
     checkMetadataMap(checker, 'podLabels', props.podLabels, 'labels');
     checkMetadataMap(checker, 'podAnnotations', props.podAnnotations, 'annotations');
+    this.dependsOn = Object.freeze([...(props.dependsOn ?? [])]);
+    this.dependsOn.forEach((d, i) => {
+      checker.check(d.dnsName !== this.dnsName, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
+      checker.check(this.dependsOn.findIndex((e) => e.dnsName === d.dnsName) === i, `dependsOn[${i}]`, `(${d.dnsName}) is listed twice`, 'list each service once');
+    });
+    this.externalEgress = Object.freeze([...(props.egress ?? [])]);
+    checkEgressRules(checker, 'egress', this.externalEgress);
     const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
     checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
 
@@ -286,7 +311,6 @@ export class ObservableService extends Construct implements IObservableWorkload 
     }, props.env);
     this.mesh = frozen(mesh?.sidecar);
     this.shutdown = frozen(shutdown.plan!);
-    this.egress = frozen(bound.egress);
     const podAnnotations: Record<string, string> = {
       [ANNOTATION_PROTOCOL]: this.protocol.name,
       [ANNOTATION_HEALTH_LIVE]: this.health.live,
@@ -332,7 +356,18 @@ export class ObservableService extends Construct implements IObservableWorkload 
       serviceAnnotations: props.serviceAnnotations,
       preStop: bound.preStop,
       terminationGracePeriodSeconds: bound.terminationGracePeriodSeconds,
+      mesh: mesh !== undefined,
     });
+    this.network = workload.network;
+    this.network.calls.push(
+      ...bound.egress.map((d) => ({ host: d.host, port: d.port, purpose: d.purpose, prop: 'tracing' })),
+      ...this.dependsOn.map((d, i) => ({ workload: d, port: d.port, purpose: 'dependsOn', prop: `dependsOn[${i}]` })),
+    );
+    this.network.egressRules.push(...this.externalEgress);
+    // A LoadBalancer or NodePort Service is reached from outside the cluster.
+    if (serviceType === kplus.ServiceType.LOAD_BALANCER || serviceType === kplus.ServiceType.NODE_PORT) {
+      this.network.external = { port: this.port, purpose: 'load balancer' };
+    }
     this.deployment = workload.deployment;
     this.service = workload.service;
     this.autoscaler = workload.autoscaler;
@@ -351,6 +386,14 @@ export class ObservableService extends Construct implements IObservableWorkload 
    */
   public get traceServiceName(): string | undefined {
     return this.mesh?.traceServiceName;
+  }
+
+  /**
+   * Where the pods send traffic because of their features, such as the
+   * tracing backend (and, for a front proxy, the proxy's own spans).
+   */
+  public get egress(): readonly NetworkDestination[] {
+    return Object.freeze(this.network.calls.flatMap((c) => ('host' in c ? [Object.freeze({ host: c.host, port: c.port, purpose: c.purpose })] : [])));
   }
 }
 

@@ -9,6 +9,7 @@ import { parseImage } from '../common/image';
 import { oncePerSynthesis } from '../common/synthesis';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { EgressRule, checkEgressRules } from '../workload/egress';
 import { ImageRef, buildWorkload, clusterScoped } from '../workload/kernel';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
 import { bindFeatures } from '../workload/pod-feature';
@@ -97,6 +98,13 @@ export interface OtelCollectorProps {
    * @default - a 10 s pre-stop sleep (Kubernetes 1.30+) and 20 s after SIGTERM
    */
   readonly shutdown?: GracefulShutdownProps;
+  /**
+   * Destinations outside the cluster the collector may reach: each exporter
+   * endpoint outside the cluster must be covered by one when `NetworkIsolation`
+   * isolates the collector (the library cannot resolve a name to addresses).
+   * @default - none
+   */
+  readonly egress?: EgressRule[];
 }
 
 /** Collector memory request and limit; the memory limiter keeps usage at 80% of the limit. */
@@ -204,6 +212,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     const shutdown = bindFeatures([new ShutdownFeature(props.shutdown)], {
       name: identity.name, namespace: identity.namespace, version: identity.version ?? 'latest', ports: [], checker, kubernetesVersion: KubernetesVersion.targetOf(this),
     });
+    checkEgressRules(checker, 'egress', props.egress ?? []);
 
     this.config = collectorConfig(props.exporters, signals);
     for (const problem of checkCollectorPipelines(this.config)) checker.check(false, 'exporters', `give a collector config where ${problem}`, 'report this as a bug of cdk8s-observable');
@@ -260,7 +269,11 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       headless: false,
       preStop: shutdown.preStop,
       terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
+      // The k8s attributes processor watches pods, namespaces and replicasets.
+      callsKubernetesApi: true,
     });
+    props.exporters.forEach((e, i) => workload.network.calls.push(...e.destinations.map((d) => ({ ...d, prop: `exporters[${i}]` }))));
+    workload.network.egressRules.push(...(props.egress ?? []));
     this.deployment = workload.deployment;
     this.service = workload.service;
     this.autoscaler = workload.autoscaler;

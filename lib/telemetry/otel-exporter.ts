@@ -4,6 +4,7 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import { PropProblem, quote } from '../common/errors';
+import { NetworkDestination } from '../workload/observable-workload';
 
 /** Elastic APM Server's port, which accepts OTLP/gRPC. */
 export const ELASTIC_APM_PORT = 8200;
@@ -145,7 +146,7 @@ export class OtelExporter {
       { secretName: `${options.apmServer}-apm-token`, key: 'secret-token' }, { secretName: `${options.apmServer}-apm-http-certs-public`, key: 'ca.crt' }, false, options.namespace);
     // A bad name is reported once, not again through the host and Secret names derived from it.
     const own = apm.problems.filter((p) => p.prop === 'name');
-    return problems.length > 0 ? new OtelExporter(apm.id, apm.config, apm.secretEnv, [...problems, ...own], apm.secretFiles, apm.secretsNamespace) : apm;
+    return problems.length > 0 ? new OtelExporter(apm.id, apm.config, apm.secretEnv, [...problems, ...own], apm.destinations, apm.secretFiles, apm.secretsNamespace) : apm;
   }
 
   private static apm(exporterName: string | undefined, host: string, port: number, token: SecretKey, ca: SecretKey | undefined, insecure: boolean, secretsNamespace: string | undefined): OtelExporter {
@@ -167,7 +168,7 @@ export class OtelExporter {
       endpoint: `${host}:${port}`,
       headers: { Authorization: `Bearer \${env:${tokenVar}}` },
       ...tls,
-    }, [{ name: tokenVar, ...token }], problems, caFile ? [caFile] : [], secretsNamespace);
+    }, [{ name: tokenVar, ...token }], problems, [{ host, port, purpose: 'exporter' }], caFile ? [caFile] : [], secretsNamespace);
   }
 
   /** Any OTLP endpoint, over gRPC (`otlp_grpc`) or HTTP (`otlp_http`). */
@@ -187,7 +188,8 @@ export class OtelExporter {
         fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
       }]),
     ];
-    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems);
+    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems,
+      endpointOk ? [endpointDestination(options.endpoint, http)] : []);
   }
 
   /** The Datadog exporter, with the API key from a Secret. */
@@ -197,7 +199,10 @@ export class OtelExporter {
       ...(HOST.test(site) ? [] : [{ prop: 'site', problem: `(${quote(site)}) must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }]),
       ...secretKeyProblems('apiKey', options.apiKey),
     ];
-    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems);
+    // The exporter's intake hosts for a site (opentelemetry-collector-contrib, Datadog exporter
+    // config: metrics https://api.<site>, traces https://trace.agent.<site>, logs https://http-intake.logs.<site>).
+    const destinations = ['api', 'trace.agent', 'http-intake.logs'].map((prefix) => ({ host: `${prefix}.${site}`, port: 443, purpose: 'exporter' }));
+    return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems, destinations);
   }
 
   private constructor(
@@ -209,11 +214,20 @@ export class OtelExporter {
     public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
     /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. */
     public readonly problems: readonly PropProblem[],
+    /** Where the exporter sends: host and port of each endpoint. */
+    public readonly destinations: readonly NetworkDestination[],
     /** Files mounted from Secrets: the volume's name and the file's path in the container. */
     public readonly secretFiles: ReadonlyArray<{ readonly volume: string; readonly path: string } & SecretKey> = [],
     /** The namespace the Secrets are in, when known: the collector must run there. */
     public readonly secretsNamespace?: string,
   ) {}
+}
+
+/** The host and port an OTLP endpoint connects to: `host:port` (gRPC, optionally with a scheme) or a URL (HTTP, port from the scheme when absent). */
+function endpointDestination(endpoint: string, http: boolean): NetworkDestination {
+  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/.exec(endpoint)!;
+  const port = match[3] !== undefined ? Number(match[3]) : http && match[1] === 'http' ? 80 : 443;
+  return { host: match[2], port, purpose: 'exporter' };
 }
 
 /** A Kubernetes object name (RFC 1123 label). */

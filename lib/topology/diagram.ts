@@ -1,8 +1,9 @@
 /**
  * A picture of a chart: load balancer → front proxy → services, the health
- * checks between them with their paths, and where traces go, as a Mermaid
- * flowchart in Markdown. People read a diagram faster than YAML, and it
- * renders in pull requests.
+ * checks between them with their paths, where traces go, and, where a
+ * NetworkIsolation isolates the workloads, the flows its policies allow
+ * (thick arrows; a flow not drawn is denied), as a Mermaid flowchart in
+ * Markdown. People read a diagram faster than YAML, and it renders in pull requests.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -12,6 +13,8 @@ import { Construct, IConstruct } from 'constructs';
 import { afterSynthesis } from '../common/synthesis';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { MockBackend } from '../loadtest/mock-backend';
+import { FlowPeer } from '../network/flows';
+import { NetworkIsolation } from '../network/network-isolation';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { OtelCollector } from '../telemetry/otel-collector';
@@ -86,7 +89,30 @@ export function renderTopology(scope: IConstruct): string {
       edge(`${id('collector', c.dnsName)} -->|${label('OTLP')}| ${backend}`);
     }
   }
+  for (const isolation of all.filter((c): c is NetworkIsolation => c instanceof NetworkIsolation)) {
+    lines.push(`  %% ${isolation.node.path}: default deny in ${isolation.namespaces.join(', ')}; the flows allowed are the thick arrows`);
+    for (const f of isolation.flows) {
+      edge(`${peerNode(f.from, f.port, lines)} ==>|${label(`allow ${f.protocol} ${f.port} (${f.purpose})`)}| ${peerNode(f.to, f.port, lines)}`);
+    }
+  }
   return [...new Set(lines), ...[...edges]].join('\n');
+}
+
+/**
+ * The node of a flow end: the node already drawn for the workload or the
+ * tracing backend it names, or a node of its own, declared once.
+ */
+function peerNode(peer: FlowPeer, port: number, lines: string[]): string {
+  const drawn = (candidate: string) => lines.some((l) => l.startsWith(`  ${candidate}[`) || l.startsWith(`  ${candidate}(`));
+  if (peer.dnsName) {
+    const candidates = [id('envoy', peer.dnsName), id('svc', peer.dnsName), id('collector', peer.dnsName), id('datadog', `${peer.dnsName}:${port}`)];
+    const existing = candidates.find(drawn);
+    if (existing) return existing;
+  }
+  const text = peer.kind === 'pods' ? `${peer.name}${peer.dnsName ? '' : ` (${peer.namespace})`}` : peer.name;
+  const node = id(peer.kind === 'pods' ? 'pods' : peer.kind, peer.kind === 'pods' ? `${peer.namespace}_${peer.name}` : peer.name);
+  lines.push(`  ${node}([${label(text)}])`);
+  return node;
 }
 
 /** The node traces go to, declared once. */

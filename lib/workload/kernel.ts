@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Identity } from '../common/identity';
 import { ImageReference, isPinned } from '../common/image';
 import { DisruptionBudget, ReplicaRange } from './capacity';
+import { WorkloadNetwork, registerNetwork } from './network';
 import { NodeGroup, TopologySpread, topologySpreadConstraints } from './placement';
 import { HostPathMount, PodFeatureBinding, WorkloadPort } from './pod-feature';
 import { ResolvedResources } from './resources';
@@ -55,6 +56,10 @@ export interface WorkloadSpec {
   readonly preStop?: PodFeatureBinding['preStop'];
   /** The pod's termination grace period, in seconds. */
   readonly terminationGracePeriodSeconds?: number;
+  /** Whether the pods run the Istio sidecar (for the network policies). */
+  readonly mesh?: boolean;
+  /** Whether the pods call the Kubernetes API (for the network policies). */
+  readonly callsKubernetesApi?: boolean;
 }
 
 /** The objects of a workload. */
@@ -63,6 +68,8 @@ export interface Workload {
   readonly service: kplus.Service;
   readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   readonly disruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  /** The network facts, registered on the scope for `NetworkIsolation` to find. */
+  readonly network: WorkloadNetwork;
 }
 
 /**
@@ -154,7 +161,17 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
       },
     })
     : undefined;
-  return { deployment, service, autoscaler, disruptionBudget };
+  const network = registerNetwork(scope, {
+    kind: 'Deployment',
+    name: identity.name,
+    namespace: identity.namespace,
+    selector: identity.selector,
+    ports: spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: 'TCP' })),
+    dnsName: identity.dnsName,
+    mesh: spec.mesh ?? false,
+    kubernetesApi: spec.callsKubernetesApi ?? false,
+  });
+  return { deployment, service, autoscaler, disruptionBudget, network };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { EgressRule } from './egress';
 
 /** A place pods send traffic to, as a pod feature or a declaration implies it. */
 export interface NetworkDestination {
@@ -30,4 +31,8 @@ export interface IObservableWorkload extends IConstruct {
   readonly labels: { readonly [key: string]: string };
   /** Where its pods send traffic because of their features (the tracing backend, ...). */
   readonly egress: readonly NetworkDestination[];
+  /** The workloads its pods call, as declared (`dependsOn`); none when absent. */
+  readonly dependsOn?: readonly IObservableWorkload[];
+  /** Destinations outside the cluster its pods may reach, as declared; none when absent. */
+  readonly externalEgress?: readonly EgressRule[];
 }

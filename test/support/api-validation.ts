@@ -14,8 +14,14 @@
  *   names (IANA_SVC_NAME), distinct container port numbers, environment
  *   variable names, volume mounts naming a volume of the pod, probe ports
  *   that exist, and a selector that matches the template's labels;
- * - Service port names and numbers.
+ * - Service port names and numbers;
+ * - NetworkPolicy specs (pkg/apis/networking/validation, ValidateNetworkPolicySpec):
+ *   each peer one of ipBlock or pod/namespace selectors, an ipBlock a valid CIDR
+ *   whose `except` entries are strict subsets of it, ports 1-65535 with `endPort`
+ *   numeric and not below `port`, protocols TCP, UDP or SCTP, policyTypes
+ *   Ingress and Egress at most, selectors with valid label keys and values.
  */
+import { BlockList, isIP } from 'net';
 import { Manifest } from './synth';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -130,6 +136,61 @@ function podTemplateErrors(template: Manifest, where: string): string[] {
   return errors;
 }
 
+/** A CIDR as the API server parses it (ParseCIDRSloppy): an address, '/', a prefix within the family's bits. */
+function cidrParts(text: string): { base: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(String(text));
+  const family = m ? isIP(m[1]) : 0;
+  if (!m || family === 0 || Number(m[2]) > (family === 4 ? 32 : 128)) return undefined;
+  return { base: m[1], prefix: Number(m[2]), family: family === 4 ? 'ipv4' : 'ipv6' };
+}
+
+function selectorErrors(selector: Manifest | undefined, where: string): string[] {
+  if (!selector) return [];
+  const errors = labelErrors(selector.matchLabels, `${where}.matchLabels`);
+  for (const e of selector.matchExpressions ?? []) {
+    if (!qualifiedName(e.key)) errors.push(`${where}.matchExpressions key "${e.key}" is not a qualified name`);
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) errors.push(`${where}.matchExpressions operator "${e.operator}" is not supported`);
+  }
+  return errors;
+}
+
+function networkPolicyErrors(spec: Manifest, where: string): string[] {
+  const errors = selectorErrors(spec.podSelector ?? {}, `${where}.podSelector`);
+  const types = (spec.policyTypes ?? []) as string[];
+  if (types.length > 2 || types.some((t) => t !== 'Ingress' && t !== 'Egress')) errors.push(`${where}.policyTypes ${JSON.stringify(types)} are not Ingress and Egress`);
+  for (const [field, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    ((spec[field] ?? []) as Manifest[]).forEach((rule, i) => {
+      const at = `${where}.${field}[${i}]`;
+      for (const port of (rule.ports ?? []) as Manifest[]) {
+        if (port.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(port.protocol)) errors.push(`${at}.ports: protocol ${port.protocol}`);
+        if (typeof port.port === 'number' && !(Number.isInteger(port.port) && port.port >= 1 && port.port <= 65535)) errors.push(`${at}.ports: port ${port.port} out of range`);
+        if (typeof port.port === 'string' && !portName(port.port)) errors.push(`${at}.ports: "${port.port}" is not a port name`);
+        if (port.endPort !== undefined && (typeof port.port !== 'number' || port.endPort < port.port)) errors.push(`${at}.ports: endPort ${port.endPort} needs a numeric port at or below it`);
+      }
+      for (const peer of (rule[peers] ?? []) as Manifest[]) {
+        const selectors = peer.podSelector !== undefined || peer.namespaceSelector !== undefined;
+        if (selectors === (peer.ipBlock !== undefined)) errors.push(`${at}.${peers}: a peer is either an ipBlock or pod/namespace selectors`);
+        errors.push(...selectorErrors(peer.podSelector, `${at}.${peers}.podSelector`), ...selectorErrors(peer.namespaceSelector, `${at}.${peers}.namespaceSelector`));
+        if (!peer.ipBlock) continue;
+        const block = cidrParts(peer.ipBlock.cidr);
+        if (!block) {
+          errors.push(`${at}.${peers}.ipBlock.cidr "${peer.ipBlock.cidr}" is not a CIDR`);
+          continue;
+        }
+        const list = new BlockList();
+        list.addSubnet(block.base, block.prefix, block.family);
+        for (const except of (peer.ipBlock.except ?? []) as string[]) {
+          const inner = cidrParts(except);
+          if (!inner || inner.family !== block.family || inner.prefix <= block.prefix || !list.check(inner.base, inner.family)) {
+            errors.push(`${at}.${peers}.ipBlock.except "${except}" is not a strict subset of ${peer.ipBlock.cidr}`);
+          }
+        }
+      }
+    });
+  }
+  return errors;
+}
+
 /** Every rule above a manifest breaks, as `Kind/name: problem` lines. */
 export function apiServerErrors(m: Manifest): string[] {
   const where = `${m.kind}/${m.metadata?.name}`;
@@ -150,6 +211,7 @@ export function apiServerErrors(m: Manifest): string[] {
       }
     }
   }
+  if (m.kind === 'NetworkPolicy') errors.push(...networkPolicyErrors(m.spec ?? {}, `${where}.spec`));
   if (m.kind === 'Service') {
     const ports = m.spec?.ports ?? [];
     for (const p of ports) {

@@ -324,7 +324,9 @@ export const frontEnvoyDecl: fc.Arbitrary<FrontEnvoyDecl> = fc.tuple(
         { service: i, match, ...tail, minHealthyPercent },
         ...(versioned ? [{ service: i, match: 'versioned' as const, ...tail, minHealthyPercent }] : []),
       ])),
-  ).map((routes) => ({ ...front, routes: routes.flat().map(fixRetries) })));
+  ).map((routes) => ({ ...front, routes: routes.flat().map(fixRetries) })))
+    // The proxy's Service takes the FrontEnvoy's name, which a routed service must not have.
+    .filter((front) => !front.services.some((s) => s.name === (front.name ?? 'front')));
 });
 
 /** A per-try timeout within the route timeout. */

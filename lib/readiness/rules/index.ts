@@ -5,6 +5,7 @@ import { envoyHealthPathDistinct, envoyMinHealthyComplete, envoyMinHealthyOnClus
 import { healthCheckLoad } from './health-check-load';
 import { imagePinned } from './image-pinned';
 import { istioAnnotationsValid } from './istio-annotations';
+import { networkPolicyMatchesWorkload, networkPolicySelectsWorkload } from './network-policies';
 import { nodeGroupDeclared, spreadDeclared } from './placement';
 import { livenessWithoutDependencies, probesDistinct, probesPresent } from './probes';
 import { readOnlyRoot, runsAsNonRoot } from './security';
@@ -37,4 +38,5 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   istioAnnotationsValid,
   tracePropagation,
   healthCheckLoad,
+  networkPolicySelectsWorkload, networkPolicyMatchesWorkload,
 ];
