@@ -7,8 +7,10 @@ import { imagePinned } from './image-pinned';
 import { istioAnnotationsValid } from './istio-annotations';
 import { nodeGroupDeclared, spreadDeclared } from './placement';
 import { livenessWithoutDependencies, probesDistinct, probesPresent } from './probes';
-import { readOnlyRoot, runsAsNonRoot } from './security';
+import { POD_SECURITY_RULES } from './pss';
+import { noPlaintextCredentials, readOnlyRoot } from './security';
 import { sidecarResources } from './sidecar-resources';
+import { suppressionsExplained } from './suppressions';
 
 export * from './health-check-load';
 
@@ -20,8 +22,9 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   probesDistinct,
   livenessWithoutDependencies,
   imagePinned,
-  runsAsNonRoot,
+  ...POD_SECURITY_RULES,
   readOnlyRoot,
+  noPlaintextCredentials,
   nodeGroupDeclared,
   spreadDeclared,
   throughputEstimated,
@@ -34,4 +37,5 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   istioAnnotationsValid,
   tracePropagation,
   healthCheckLoad,
+  suppressionsExplained,
 ];
