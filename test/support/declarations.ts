@@ -314,7 +314,8 @@ export const frontEnvoyDecl: fc.Arbitrary<FrontEnvoyDecl> = fc.tuple(
     cpu: opt(ordered(1, 8000)),
     loadBalancer: opt(fc.boolean()),
     compactConfig: opt(fc.boolean()),
-  }).chain((front) => fc.tuple(
+  // The proxy's objects are named like a service's: the two names must differ.
+  }).filter((front) => !front.services.some((s) => s.name === (front.name ?? 'front'))).chain((front) => fc.tuple(
     ...front.services.map((_s, i) => fc.tuple(fc.constantFrom('prefix' as const, 'path' as const), fc.boolean(), routeTail, opt(percent))
       .map(([match, versioned, tail, minHealthyPercent]) => [
         { service: i, match, ...tail, minHealthyPercent },
@@ -554,7 +555,10 @@ export interface OperationsDecl {
 const thresholds = fc.tuple(fc.double({ min: 0.001, max: 10, noNaN: true }), fc.option(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { nil: undefined }))
   .map(([critical, share]) => ({ critical, warning: share === undefined ? undefined : critical * share }));
 
-export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3).chain((services) => fc.record({
+/** Names the other constructs of the operations give their objects (the mock, the benchmark servers, the mesh monitors): no service takes them. */
+const operationsNames = (name: string) => name.startsWith('mock-') || ['mesh', 'fortio-mesh', 'fortio-baseline'].includes(name);
+
+export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3).filter((ss) => !ss.some((s) => operationsNames(s.name))).chain((services) => fc.record({
   services: fc.constant(services),
   env: fc.stringMatching(/^[a-z0-9][a-z0-9_.:/-]{0,15}$/),
   notify: fc.array(fc.stringMatching(/^@[a-z0-9][a-z0-9._-]{0,20}$/), { minLength: 1, maxLength: 3 }),
