@@ -23,8 +23,6 @@ export interface Resource {
   readonly suppressions: ReadonlyMap<string, string>;
   /** For a suppression made by `ProductionReadiness.suppress`, the construct path that made it, by rule id. */
   readonly suppressedBy?: ReadonlyMap<string, string>;
-  /** The `List` this object is an item of, as `Kind/namespace/name`. */
-  readonly listedIn?: string;
 }
 
 /** `Kind/namespace/name`. */
@@ -52,9 +50,8 @@ export function expandLists(resources: readonly Resource[]): Resource[] {
   return resources.flatMap((r): Resource[] => {
     const m = r.manifest;
     if (typeof m.kind !== 'string' || !m.kind.endsWith('List') || !Array.isArray(m.items)) return [r];
-    const listId = r.listedIn ?? resourceId(r);
     return expandLists((m.items as unknown[]).filter((item): item is Manifest => !!item && typeof item === 'object')
-      .map((item) => ({ manifest: item, constructPath: r.constructPath, file: r.file, suppressions: annotationSuppressions(item), listedIn: listId })));
+      .map((item) => ({ manifest: item, constructPath: r.constructPath, file: r.file, suppressions: annotationSuppressions(item) })));
   });
 }
 

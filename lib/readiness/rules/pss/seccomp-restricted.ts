@@ -4,7 +4,7 @@ import { seccompFieldProblem } from './seccomp';
 
 function required(pod: PodView): string[] {
   const podProblem = seccompFieldProblem(pod.spec.securityContext);
-  const podSet = pod.spec.securityContext?.seccompProfile && !podProblem;
+  const podSet = Boolean(pod.spec.securityContext?.seccompProfile) && !podProblem;
   return [...(podProblem ? [`the pod ${podProblem}`] : []), ...pod.containers.flatMap((c) => {
     if (c.container.securityContext?.seccompProfile) {
       const p = seccompFieldProblem(c.container.securityContext);
