@@ -5,7 +5,8 @@ import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, Level, ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation, Protocol, Tracing } from '../lib';
-import { evaluate, formatTable } from '../lib/readiness/engine';
+import { evaluate } from '../lib/readiness/engine';
+import { formatTable } from '../lib/readiness/reports';
 import { ManifestModel, Resource } from '../lib/readiness/model';
 import { healthCheckLoads } from '../lib/readiness/rules/health-check-load';
 import { buildExamples } from '../examples/main';
@@ -27,7 +28,7 @@ function deployment(name = 'web'): Manifest {
       template: {
         metadata: { labels: { app: name }, annotations: {} },
         spec: {
-          securityContext: { runAsNonRoot: true },
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
           affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: name } } }],
           containers: [{
@@ -36,7 +37,7 @@ function deployment(name = 'web'): Manifest {
             resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '256Mi' } },
             livenessProbe: { httpGet: { path: '/live', port: 8080 }, periodSeconds: 10 },
             readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
             lifecycle: { preStop: { sleep: { seconds: 10 } } },
           }],
           terminationGracePeriodSeconds: 40,
@@ -75,7 +76,10 @@ describe('each rule fails on its case', () => {
     ['OBS-PRB2', (ms) => { container(ms[0]).livenessProbe = { httpGet: { path: '/ready', port: 8080 } }; }, Level.ERROR],
     ['OBS-PRB3', (ms) => { container(ms[0]).livenessProbe = { httpGet: { path: '/healthz', port: 8080 } }; }, Level.ERROR],
     ['OBS-IMG1', (ms) => { container(ms[0]).image = 'registry.example.com/web:latest'; }, Level.ERROR],
-    ['OBS-SEC1', (ms) => { delete ms[0].spec.template.spec.securityContext.runAsNonRoot; }, Level.ERROR],
+    ['OBS-PSS-RUN-AS-NON-ROOT', (ms) => { delete ms[0].spec.template.spec.securityContext.runAsNonRoot; }, Level.ERROR],
+    ['OBS-PSS-PRIVILEGED', (ms) => { container(ms[0]).securityContext.privileged = true; }, Level.ERROR],
+    ['OBS-PSS-SECCOMP-RESTRICTED', (ms) => { delete ms[0].spec.template.spec.securityContext.seccompProfile; }, Level.ERROR],
+    ['OBS-SEC3', (ms) => { container(ms[0]).env = [{ name: 'DB_PASSWORD', value: 'hunter22' }]; }, Level.ERROR],
     ['OBS-SEC2', (ms) => { container(ms[0]).securityContext.readOnlyRootFilesystem = false; }, Level.WARNING],
     ['OBS-PLC1', (ms) => { delete ms[0].spec.template.spec.affinity; }, Level.WARNING],
     ['OBS-PLC2', (ms) => { delete ms[0].spec.template.spec.topologySpreadConstraints; }, Level.WARNING],
@@ -286,11 +290,12 @@ describe('ProductionReadiness', () => {
     expect(report.findings.map((f: Manifest) => f.ruleId)).toEqual(expect.arrayContaining(['OBS-IMG1', 'OBS-CAP4']));
   });
 
-  test('the table has rule, level, resource, construct path and message', () => {
+  test('the table lists each error with rule, resource, construct path and message', () => {
     const { chart } = badApp(fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-')));
-    const table = formatTable(ProductionReadiness.check(chart));
-    expect(table.split('\n')[1]).toMatch(/^rule\s+level\s+resource\s+construct path \(or file\)\s+message$/);
-    expect(table).toMatch(/OBS-IMG1\s+error\s+Deployment\/shop\/web\s+shop\/web\/Deployment\/Resource\s+container "app" runs/);
+    const lines = formatTable(ProductionReadiness.check(chart)).split('\n');
+    expect(lines[2]).toBe('Errors (each fails synth):');
+    expect(lines[3]).toMatch(/^rule\s+resource\s+construct path \(or file\)\s+message$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^OBS-IMG1\s+Deployment\/shop\/web\s+shop\/web\/Deployment\/Resource\s+container "app" runs/));
   });
 
   test('a suppression with a reason covers the construct and its children, and stays in the report', () => {
@@ -311,7 +316,8 @@ describe('ProductionReadiness', () => {
     const { web } = badApp(fs.mkdtempSync(path.join(os.tmpdir(), 'readiness-')));
     expect(() => ProductionReadiness.suppress(web, 'OBS-IMG1', 'because')).toThrow(ConfigurationError);
     expect(() => ProductionReadiness.suppress(web, 'OBS-IMG1', 'because')).toThrow(/'reason' \("because"\) is shorter than 10 characters/);
-    expect(() => ProductionReadiness.suppress(web, 'OBS-NOPE', 'a long enough reason')).toThrow(/'ruleId' \("OBS-NOPE"\) is not a rule of the pack/);
+    expect(() => ProductionReadiness.suppress(web, 'OBS-NOPE', 'a long enough reason')).toThrow(/'ruleId' \("OBS-NOPE"\) is not a rule that can be suppressed/);
+    expect(() => ProductionReadiness.suppress(web, 'OBS-SUP1', 'a long enough reason')).toThrow(/'ruleId' \("OBS-SUP1"\) is not a rule that can be suppressed/);
   });
 
   test('every example passes its own rules with no error', () => {
@@ -325,7 +331,7 @@ describe('ProductionReadiness', () => {
     const ids = PRODUCTION_READINESS_RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of PRODUCTION_READINESS_RULES) {
-      expect(rule.id).toMatch(/^OBS-[A-Z]{3}\d$/);
+      expect(rule.id).toMatch(/^OBS-([A-Z]{3}\d|PSS(-[A-Z]+)+)$/);
       expect(rule.explanation.length).toBeGreaterThan(20);
       expect(rule.fix.length).toBeGreaterThan(10);
     }
@@ -391,7 +397,7 @@ test('cdk8s synth with the plugin fails a plain cdk8s-plus app and names the rul
   expect(output).toMatch(/OBS-IMG1 image pinned \(error\)/);
   expect(output).toMatch(/OBS-PRB1 probes present \(error\)/);
   expect(output).toMatch(/OBS-CAP4 more than one replica behind a Service \(error\)/);
-  expect(output).toMatch(/OBS-SEC1 non-root and unprivileged \(error\)/);
+  expect(output).toMatch(/OBS-PSS-RUN-AS-NON-ROOT Pod Security \(restricted\): running as non-root \(error\)/);
   expect(output).toMatch(/Validation failed/);
 }, 60_000);
 

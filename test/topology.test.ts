@@ -106,3 +106,30 @@ test('the diagram is written once per synthesis, after the manifests, as <chart>
   await Promise.resolve();
   expect(fs.readFileSync(path.join(again, 'shop.topology.md'), 'utf8')).toBe(first);
 });
+
+describe('labels cannot break out of the diagram', () => {
+  const payload = '/x\n```\n<script>alert(1)</script>\n# Owned\n"|]) --> evil';
+
+  test('a route prefix with a newline, a code fence and HTML stays inside its label', () => {
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    new FrontEnvoy(chart, 'front', { routes: [{ prefix: `${payload}/`, service: web }] });
+    const doc = new TopologyDiagram(chart).render();
+    expect(doc.match(/```/g)).toHaveLength(2);
+    expect(doc).toMatch(/^# Topology of shop\n\n```mermaid\nflowchart LR\n[^`]*\n```\n$/);
+    expect(doc).not.toContain('<script');
+    expect(doc).not.toMatch(/^# Owned/m);
+    const mermaid = doc.split('```mermaid\n')[1].split('\n```')[0];
+    // Every line of the flowchart is a statement: a label never spans two lines.
+    for (const line of mermaid.split('\n').slice(1)) expect(line).toMatch(/^ {2}\w+(\[|\(| -\.?->\|)/);
+    // The escaped prefix is still there to read, as entity codes.
+    expect(mermaid).toContain('|"GET /x#10;#96;#96;#96;#10;#60;script#62;alert(1)#60;/script#62;#10;#35; Owned#10;#34;#124;#93;) --#62; evil/healthz"|');
+  });
+
+  test('a chart id with Markdown in it renders as text in the title', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'a`b<i>', { namespace: 'shop' });
+    const doc = new TopologyDiagram(chart).render();
+    expect(doc.split('\n')[0]).toBe('# Topology of a&#96;b&#60;i&#62;');
+  });
+});

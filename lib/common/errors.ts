@@ -33,7 +33,17 @@ export class ConfigurationError extends Error {
 }
 
 /**
- * Collects the problems of one construct's props, then throws them together.
+ * Takes a construct that failed out of the tree: a construct that throws
+ * leaves nothing behind (no API object, no half-built child that a later
+ * traversal would trip on), and its id can be used again.
+ */
+function withdraw(scope: IConstruct): void {
+  scope.node.scope?.node.tryRemoveChild(scope.node.id);
+}
+
+/**
+ * Collects the problems of one construct's props, then throws them together,
+ * taking the construct out of the tree first.
  * @internal
  */
 export class PropChecker {
@@ -52,10 +62,15 @@ export class PropChecker {
     return this.problems.length > 0;
   }
 
-  /** Throws a {@link ConfigurationError} listing every recorded problem, if any. */
+  /**
+   * Throws a {@link ConfigurationError} listing every recorded problem, if
+   * any, after removing the construct (with whatever it made) from its parent.
+   */
   public throwIfAny(): void {
     if (this.problems.length > 0) {
-      throw new ConfigurationError(this.scope.node.path, this.problems);
+      const path = this.scope.node.path;
+      withdraw(this.scope);
+      throw new ConfigurationError(path, this.problems);
     }
   }
 }
@@ -63,15 +78,17 @@ export class PropChecker {
 /**
  * Builds a child construct from props the user gave its parent, so that a
  * mistake in them is reported as the parent's: the path the user declared and
- * the prop names of the parent (which the child shares). The child throws
- * before it makes any object.
+ * the prop names of the parent (which the child shares). When the child
+ * throws, the parent is taken out of the tree too: it cannot be half-built.
  * @internal
  */
 export function asOwnProps<T>(scope: IConstruct, build: () => T): T {
   try {
     return build();
   } catch (e) {
-    if (e instanceof ConfigurationError && e.constructPath !== scope.node.path) throw new ConfigurationError(scope.node.path, e.problems);
+    const path = scope.node.path;
+    withdraw(scope);
+    if (e instanceof ConfigurationError && e.constructPath !== path) throw new ConfigurationError(path, e.problems);
     throw e;
   }
 }

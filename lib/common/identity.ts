@@ -14,6 +14,7 @@
  */
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { watchObjectCollisions } from './collisions';
 import { PropChecker } from './errors';
 import { ImageReference } from './image';
 import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_PART_OF, LABEL_VERSION, MANAGED_BY, selectorLabels } from './labels';
@@ -68,8 +69,13 @@ export function imageVersion(image: ImageReference): string {
   return image.tag ?? image.digest?.split(':')[1]?.slice(0, 12) ?? 'latest';
 }
 
-/** Resolves and checks an identity; problems go to `checker` under the props' names. */
+/**
+ * Resolves and checks an identity; problems go to `checker` under the props'
+ * names. The app is then watched for two objects of the same identity
+ * (common/collisions.ts).
+ */
 export function resolveIdentity(scope: IConstruct, checker: PropChecker, props: IdentityProps, options: IdentityOptions = {}): Identity {
+  watchObjectCollisions(scope);
   const chart = Chart.of(scope);
   const name = props.name ?? scope.node.id;
   const nameProp = props.name === undefined ? 'name (from the construct id)' : 'name';

@@ -8,7 +8,8 @@ import { Construct } from 'constructs';
 import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
-import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
+import { envVarNameError } from '../common/names';
+import { ISTIO_INJECT_LABEL, resolveMeshSidecar } from '../istio/sidecar';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { registerNetwork } from '../workload/network';
@@ -61,6 +62,33 @@ export interface FortioLoadOptions {
   readonly timeout?: Duration;
 }
 
+/** A request header whose value is read from a Secret. */
+export interface SecretHeader {
+  /** The Secret holding the value. */
+  readonly secret: kplus.ISecret;
+  /** The key of the value in the Secret. */
+  readonly key: string;
+  /**
+   * Text before the value, such as `Bearer ` for a bearer token.
+   * @default - none: the header is the Secret's value
+   */
+  readonly prefix?: string;
+}
+
+/**
+ * A literal for a container argument: Kubernetes expands `$(VAR)` in args
+ * from the container's env and leaves `$$(VAR)` as `$(VAR)`
+ * (kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container).
+ */
+function literalArg(text: string): string {
+  return text.replace(/\$\(/g, '$$$$(');
+}
+
+/** The env variable that carries a secret header's value: `HEADER_` and the name in upper case, `-` as `_`. */
+export function secretHeaderVariable(header: string): string {
+  return `HEADER_${header.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
 /** What is loaded. */
 export type LoadTarget =
   | { readonly service: ObservableService; readonly path?: string; readonly grpcMethod?: string }
@@ -73,10 +101,15 @@ export type LoadTarget =
  * since the release after 1.69.5), else through the gRPC health protocol on
  * its readiness service.
  */
-export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions): string[] {
+export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions, secretHeaders: Readonly<Record<string, SecretHeader>> = {}): string[] {
   const args = ['load', '-qps', String(options.qps), '-c', String(options.connections ?? 8), '-t', `${(options.duration ?? Duration.seconds(60)).toSeconds()}s`];
   if (options.payloadSize) args.push('-payload-size', String(options.payloadSize));
-  for (const [name, value] of Object.entries(options.headers ?? {}).sort(([a], [b]) => a.localeCompare(b))) args.push('-H', `${name}: ${value}`);
+  // Literal values are escaped so that Kubernetes does not expand a `$(` in them; a secret header refers to its variable.
+  const headers: Array<[string, string]> = [
+    ...Object.entries(options.headers ?? {}).map(([name, value]): [string, string] => [name, literalArg(value)]),
+    ...Object.entries(secretHeaders).map(([name, h]): [string, string] => [name, `${literalArg(h.prefix ?? '')}$(${secretHeaderVariable(name)})`]),
+  ];
+  for (const [name, value] of headers.sort(([a], [b]) => a.localeCompare(b))) args.push('-H', `${name}: ${value}`);
   args.push('-p', (options.percentiles ?? DEFAULT_PERCENTILES).join(','));
   if (options.timeout) args.push('-timeout', `${options.timeout.toMilliseconds()}ms`);
   args.push('-json', '-');
@@ -112,12 +145,39 @@ export function checkLoadOptions(checker: PropChecker, options: FortioLoadOption
   }
 }
 
+/** Checks secret headers: valid names, each header given once, one variable each. */
+function checkSecretHeaders(checker: PropChecker, secretHeaders: Readonly<Record<string, SecretHeader>>, headers: Readonly<Record<string, string>>): void {
+  const variables = new Map<string, string>();
+  const literal = new Set(Object.keys(headers).map((h) => h.toLowerCase()));
+  for (const [name, h] of Object.entries(secretHeaders)) {
+    const prop = `secretHeaders.${name}`;
+    checker.check(/^[A-Za-z0-9-]+$/.test(name), prop, 'must be a header name of letters, digits and -', 'fix the header name');
+    checker.check(!literal.has(name.toLowerCase()), prop, "is also given in 'headers'", 'give the header in one of the two');
+    const variable = secretHeaderVariable(name);
+    const other = variables.get(variable);
+    checker.check(other === undefined, prop, `reads its value through the variable ${variable}, as ${other} does`, 'keep only one of the two headers');
+    variables.set(variable, name);
+    checker.check(envVarNameError(variable) === undefined && h.key.length > 0, `${prop}.key`, 'must name a key of the Secret', 'give the key that holds the value');
+    checker.check(!/[\r\n]/.test(h.prefix ?? ''), `${prop}.prefix`, 'must be on one line', "use a prefix such as 'Bearer '");
+  }
+}
+
 /** Props of {@link LoadTest}. */
 export interface LoadTestProps extends FortioLoadOptions {
   /** What is loaded: a service (with a path for HTTP) or a URL. */
   readonly target: LoadTarget;
   /**
-   * Run the client with an Istio sidecar (native sidecar, so the Job completes).
+   * Request headers whose values are read from Secrets, such as
+   * `{ Authorization: { secret, key: 'token', prefix: 'Bearer ' } }`: each
+   * becomes an env variable from the Secret (`HEADER_AUTHORIZATION`), which
+   * the argument names as `$(HEADER_AUTHORIZATION)`, so the credential never
+   * appears in the manifest.
+   * @default - none
+   */
+  readonly secretHeaders?: Readonly<Record<string, SecretHeader>>;
+  /**
+   * Run the client with an Istio sidecar (native sidecar, so the Job
+   * completes), sized by the default sizing model for the request rate.
    * @default false
    */
   readonly mesh?: boolean;
@@ -158,15 +218,19 @@ export class LoadTest extends Construct {
     checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${FORTIO_IMAGE}`);
     const identity = resolveIdentity(this, checker, { namespace: props.namespace, component: 'load-test' }, { image: typeof image === 'string' ? undefined : image });
     const security = resolveSecurity(checker, undefined);
+    const secretHeaders = props.secretHeaders ?? {};
+    checkSecretHeaders(checker, secretHeaders, props.headers ?? {});
+    // A Job's sidecar is sized like a service's: from the rate it carries (Fortio's 0 means as fast as it goes).
+    const sidecar = props.mesh ? resolveMeshSidecar(checker, {}, props.qps > 0 ? props.qps : undefined) : undefined;
     checker.throwIfAny();
-    this.args = Object.freeze(fortioLoadArgs(props.target, props));
+    this.args = Object.freeze(fortioLoadArgs(props.target, props, secretHeaders));
     this.job = new kplus.Job(this, 'Job', {
       metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } },
       podMetadata: {
         labels: { ...identity.labels, [ISTIO_INJECT_LABEL]: String(props.mesh ?? false) },
         // A Job with a sidecar never completes unless the sidecar is a native
         // sidecar (init container, Kubernetes 1.28+), which Istio 1.20+ does per pod.
-        annotations: props.mesh ? { 'sidecar.istio.io/nativeSidecar': 'true' } : undefined,
+        annotations: sidecar ? { 'sidecar.istio.io/nativeSidecar': 'true', ...sidecar.annotations } : undefined,
       },
       backoffLimit: 0,
       ttlAfterFinished: props.ttlAfterFinished ?? Duration.hours(1),
@@ -177,6 +241,7 @@ export class LoadTest extends Construct {
         image: imageRef,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         args: [...this.args],
+        envVariables: Object.fromEntries(Object.entries(secretHeaders).map(([name, h]) => [secretHeaderVariable(name), kplus.EnvValue.fromSecretValue({ secret: h.secret, key: h.key })])),
         // Fortio's client is light; the CPU limit leaves room so the client is not the bottleneck.
         resources: { cpu: { request: kplus.Cpu.millis(500), limit: kplus.Cpu.millis(2000) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) } },
         securityContext: containerSecurityContext(security),

@@ -5,7 +5,7 @@
  */
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { MANAGED_BY } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
@@ -274,7 +274,13 @@ export class DatadogMonitors extends Construct {
     }
     checker.throwIfAny();
     const namespace = Chart.of(this).namespace ?? 'default';
+    // Every service and runbook is checked before the first monitor is made:
+    // a failure half-way would leave some monitors and not others.
     const specs = monitorSpecs(props);
+    const keys = specs.map((s) => s.key);
+    const clashing = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
+    checker.check(clashing.length === 0, 'services', `would give two monitors the same name (${clashing.map(quote).join(', ')}): a service is listed twice, or is named like a mesh monitor`,
+      "list each service once (services of one name in two namespaces need a DatadogMonitors each, in their own chart), and name no service 'mesh'");
     for (const { key, spec } of specs) {
       checker.check(/^https?:\/\//.test(spec.message.split('Runbook: ')[1] ?? ''), 'runbookUrl', `gives "${(spec.message.split('Runbook: ')[1] ?? '').split('\n')[0]}" for ${key}, not an http(s) URL`, 'return the runbook page of each signal');
     }

@@ -1,8 +1,9 @@
 /**
- * The manifests the readiness rules read, indexed: workloads with their pod
- * templates, the Services, autoscalers and disruption budgets that point at
- * them, and the Envoy bootstraps found in ConfigMaps. Built from plain
- * manifests, so the rules check YAML from any source, not only this library's.
+ * The manifests the readiness rules read, indexed: every object that carries
+ * a pod, with its pod template, the Services, autoscalers and disruption
+ * budgets that point at it, and the Envoy bootstraps found in ConfigMaps.
+ * Built from plain manifests, so the rules check YAML from any source, not
+ * only this library's.
  */
 import { parse } from 'yaml';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
@@ -18,8 +19,10 @@ export interface Resource {
   readonly constructPath?: string;
   /** The manifest file, when read from disk. */
   readonly file?: string;
-  /** Suppressed rule ids and their reasons. */
+  /** Suppressed rule ids and their written reasons (the object's `observable.cdk8s.io/suppress.<RULE>` annotations). */
   readonly suppressions: ReadonlyMap<string, string>;
+  /** For a suppression made by `ProductionReadiness.suppress`, the construct path that made it, by rule id. */
+  readonly suppressedBy?: ReadonlyMap<string, string>;
 }
 
 /** `Kind/namespace/name`. */
@@ -37,14 +40,52 @@ export function annotationSuppressions(manifest: Manifest): Map<string, string> 
   return found;
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/**
+ * The items of `List` objects (`kind: List`, or a typed list such as
+ * `DeploymentList`), recursively, in place of the lists: kubectl applies
+ * each item as an object of its own. Items keep the list's construct path and
+ * file and carry their own suppressions.
+ */
+export function expandLists(resources: readonly Resource[]): Resource[] {
+  return resources.flatMap((r): Resource[] => {
+    const m = r.manifest;
+    if (typeof m.kind !== 'string' || !m.kind.endsWith('List') || !Array.isArray(m.items)) return [r];
+    return expandLists((m.items as unknown[]).filter((item): item is Manifest => !!item && typeof item === 'object')
+      .map((item) => ({ manifest: item, constructPath: r.constructPath, file: r.file, suppressions: annotationSuppressions(item) })));
+  });
+}
 
-/** A workload and the objects around it. */
+/**
+ * Where each kind carries its pod template: the kinds whose pods Pod
+ * Security Admission checks (pod-security-admission admission/admission.go,
+ * `defaultPodSpecResources`: Pod, ReplicationController, PodTemplate,
+ * ReplicaSet, Deployment, StatefulSet, DaemonSet, Job, CronJob).
+ */
+const POD_TEMPLATES: Readonly<Record<string, (m: Manifest) => Manifest | undefined>> = {
+  Pod: (m) => ({ metadata: m.metadata, spec: m.spec }),
+  ReplicationController: (m) => m.spec?.template,
+  PodTemplate: (m) => m.template,
+  ReplicaSet: (m) => m.spec?.template,
+  Deployment: (m) => m.spec?.template,
+  StatefulSet: (m) => m.spec?.template,
+  DaemonSet: (m) => m.spec?.template,
+  Job: (m) => m.spec?.template,
+  CronJob: (m) => m.spec?.jobTemplate?.spec?.template,
+};
+
+/** Kinds whose pods run to completion: probes do not apply to them. */
+const BATCH_KINDS = new Set(['Job', 'CronJob']);
+/** Kinds with `spec.replicas`. */
+const SCALED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/** An object that carries a pod (a workload, a Job, a bare Pod, a PodTemplate) and the objects around it. */
 export interface ManifestWorkload {
   readonly resource: Resource;
   readonly namespace: string;
   readonly name: string;
   readonly kind: string;
+  /** A Job or CronJob: its pods run to completion. */
+  readonly batch: boolean;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly template: Record<string, any>;
   readonly podLabels: Record<string, string>;
@@ -78,7 +119,12 @@ export class ManifestModel {
   /** The workloads each Service selects. */
   private readonly workloadsByService = new Map<Resource, ManifestWorkload[]>();
 
-  constructor(public readonly resources: readonly Resource[]) {
+  /** Every object, with the items of `List`s in place of the lists. */
+  public readonly resources: readonly Resource[];
+
+  constructor(input: readonly Resource[]) {
+    const resources = expandLists(input);
+    this.resources = resources;
     const ns = (r: Resource) => r.manifest.metadata?.namespace ?? 'default';
     const byKind = new Map<string, Resource[]>();
     for (const r of resources) append(byKind, r.manifest.kind, r);
@@ -94,20 +140,22 @@ export class ManifestModel {
     for (const s of ofKind('Service')) this.servicesByHost.set(`${s.manifest.metadata?.name}.${ns(s)}`, s);
     const workloadsByConfigMap = new Map<string, ManifestWorkload>();
     this.workloads = resources
-      .filter((r) => WORKLOAD_KINDS.has(r.manifest.kind) || r.manifest.kind === 'Pod')
+      .filter((r) => Object.prototype.hasOwnProperty.call(POD_TEMPLATES, r.manifest.kind))
       .map((r) => {
         const m = r.manifest;
-        const template = m.kind === 'Pod' ? { metadata: m.metadata, spec: m.spec } : m.spec?.template ?? {};
+        const template: Manifest = POD_TEMPLATES[m.kind](m) ?? {};
         const podLabels: Record<string, string> = template.metadata?.labels ?? {};
         const namespace = ns(r);
         const autoscaler = autoscalers.get(`${namespace}/${m.kind}/${m.metadata?.name}`);
-        const fixed = m.kind === 'Pod' ? 1 : m.spec?.replicas ?? 1;
+        const fixed = SCALED_KINDS.has(m.kind) ? m.spec?.replicas ?? 1 : m.kind === 'PodTemplate' ? 0 : 1;
         const replicas = autoscaler
           ? { min: autoscaler.manifest.spec?.minReplicas ?? 1, max: autoscaler.manifest.spec?.maxReplicas ?? 1 }
           : { min: fixed, max: fixed };
+        // A PodTemplate runs no pod, so no Service routes to it.
+        const served = m.kind === 'PodTemplate' ? [] : services.matching(namespace, podLabels);
         const workload: ManifestWorkload = {
-          resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, template, podLabels,
-          services: services.matching(namespace, podLabels), autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
+          resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, batch: BATCH_KINDS.has(m.kind), template, podLabels,
+          services: served, autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
         };
         for (const s of workload.services) append(this.workloadsByService, s, workload);
         for (const v of (template.spec?.volumes ?? []) as Manifest[]) {
@@ -178,9 +226,51 @@ function parseEnvoy(text: string): Manifest | undefined {
   }
 }
 
-/** The containers of a pod template (init containers excluded). */
+/** The containers of a pod template (init and ephemeral containers excluded). */
 export function containers(w: ManifestWorkload): Manifest[] {
   return w.template.spec?.containers ?? [];
+}
+
+/** What a container is to its pod. */
+export enum ContainerRole {
+  /** In `containers`. */
+  CONTAINER = 'container',
+  /** In `initContainers`, run to completion before the containers start. */
+  INIT = 'init container',
+  /** In `initContainers` with `restartPolicy: Always`: a native sidecar, running beside the containers (Kubernetes 1.28+). */
+  SIDECAR = 'sidecar container',
+  /** In `ephemeralContainers`, added for debugging. */
+  EPHEMERAL = 'ephemeral container',
+}
+
+/** A container of a pod spec, with its role. */
+export interface PodContainer {
+  readonly container: Manifest;
+  readonly role: ContainerRole;
+}
+
+/**
+ * Every container of a pod spec, in the order Pod Security Admission visits
+ * them (policy/visitor.go `visitContainers`): init containers (native
+ * sidecars among them), containers, ephemeral containers.
+ */
+export function podContainers(spec: Manifest | undefined): PodContainer[] {
+  const list = (key: string): Manifest[] => (Array.isArray(spec?.[key]) ? spec?.[key] : []).filter((c: unknown) => !!c && typeof c === 'object');
+  return [
+    ...list('initContainers').map((container) => ({ container, role: container.restartPolicy === 'Always' ? ContainerRole.SIDECAR : ContainerRole.INIT })),
+    ...list('containers').map((container) => ({ container, role: ContainerRole.CONTAINER })),
+    ...list('ephemeralContainers').map((container) => ({ container, role: ContainerRole.EPHEMERAL })),
+  ];
+}
+
+/** The containers that run as long as the pod: containers and native sidecars. */
+export function longRunningContainers(w: ManifestWorkload): PodContainer[] {
+  return podContainers(w.template.spec).filter((c) => c.role === ContainerRole.CONTAINER || c.role === ContainerRole.SIDECAR);
+}
+
+/** A container as a message names it: `container "app"`, `init container "migrate"`. */
+export function describeContainer(c: PodContainer): string {
+  return `${c.role} "${c.container.name}"`;
 }
 
 /** Duration "5s", "0.25s", "1m" in seconds; undefined if unreadable. */

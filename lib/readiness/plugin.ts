@@ -1,9 +1,12 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { active, evaluate, reportJson } from './engine';
+import { active, evaluate } from './engine';
 import { Manifest, Resource, annotationSuppressions } from './model';
-import { Finding, Level } from './rule';
-import { READINESS_REPORT_FILE } from './production-readiness';
+import { READINESS_REPORT_FILE, reportJson, writeReports } from './reports';
+import { Finding, Level, PodSecurityLevel, ReadinessOptions } from './rule';
+import { PRODUCTION_READINESS_RULES } from './rules';
+
+/** How errors in the plugin's properties name their place. */
+const PLUGIN_PLACE = 'cdk8s.yaml validations: ProductionReadinessValidation properties';
 
 /**
  * The part of cdk8s-cli's validation context this plugin uses
@@ -37,6 +40,16 @@ export interface ProductionReadinessValidationProps {
    */
   readonly healthCheckBudgetRps?: number;
   /**
+   * The Pod Security Standards profile the pods are checked against.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: PodSecurityLevel;
+  /**
+   * The profile's policy version: `latest` or `v1.<minor>`.
+   * @default 'latest' - v1.37
+   */
+  readonly podSecurityVersion?: string;
+  /**
    * Report warnings as violations too (they never fail synth).
    * @default true
    */
@@ -47,6 +60,8 @@ export interface ProductionReadinessValidationProps {
  * The production-readiness rules as a cdk8s validation plugin. It reads the
  * synthesized YAML, so it also checks manifests not built with this library
  * (plain cdk8s-plus, imported YAML). Error-level findings fail `cdk8s synth`.
+ * The reports (production-readiness.json, .sarif, .junit.xml) are written
+ * next to the manifests.
  *
  * ```yaml
  * validations:
@@ -56,14 +71,20 @@ export interface ProductionReadinessValidationProps {
  * ```
  */
 export class ProductionReadinessValidation {
-  constructor(private readonly props: ProductionReadinessValidationProps = {}) {}
+  private readonly options: ReadinessOptions;
+
+  constructor(private readonly props: ProductionReadinessValidationProps = {}) {
+    this.options = { healthCheckBudgetRps: props.healthCheckBudgetRps, podSecurity: props.podSecurity, podSecurityVersion: props.podSecurityVersion };
+    // Wrong properties fail when cdk8s-cli loads the plugin, naming them.
+    evaluate([], this.options, PRODUCTION_READINESS_RULES, PLUGIN_PLACE);
+  }
 
   /** Runs the rules over the synthesized manifests and reports to the CLI; error-level findings fail synth. */
   public async validate(context: ValidationContextLike): Promise<void> {
     const resources: Resource[] = context.manifests.flatMap((file) => context.parseManifest(file)
       .filter((m) => m && typeof m === 'object')
       .map((manifest) => ({ manifest, file, suppressions: annotationSuppressions(manifest) })));
-    const findings = evaluate(resources, { healthCheckBudgetRps: this.props.healthCheckBudgetRps });
+    const findings = evaluate(resources, this.options, PRODUCTION_READINESS_RULES, PLUGIN_PLACE);
     const reported = active(findings).filter((f) => f.level === Level.ERROR || (this.props.reportWarnings ?? true));
     const byRule = new Map<string, Finding[]>();
     for (const f of reported) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
@@ -78,9 +99,7 @@ export class ProductionReadinessValidation {
       });
     }
     const summary = reportJson(findings).summary;
-    if (context.manifests.length > 0) {
-      fs.writeFileSync(path.join(path.dirname(context.manifests[0]), READINESS_REPORT_FILE), `${JSON.stringify(reportJson(findings), null, 2)}\n`);
-    }
+    if (context.manifests.length > 0) writeReports(path.dirname(context.manifests[0]), findings);
     if (summary.suppressed > 0) context.logger.log(`Production readiness: ${summary.suppressed} finding(s) suppressed with a written reason (listed in ${READINESS_REPORT_FILE})`);
     context.report.submit(summary.errors > 0 ? 'failure' : 'success', Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, String(v)])));
   }

@@ -1,26 +1,22 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { ApiObject, App } from 'cdk8s';
+import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 import { ConfigurationError, PropProblem, quote } from '../common/errors';
 import { oncePerSynthesis } from '../common/synthesis';
-import { active, evaluate, formatTable, reportJson } from './engine';
+import { evaluate, failures } from './engine';
 import { Resource, annotationSuppressions } from './model';
-import { Finding, Level, ReadinessOptions } from './rule';
+import { formatTable, writeReports } from './reports';
+import { Finding, MIN_SUPPRESSION_REASON_LENGTH, ReadinessOptions } from './rule';
 import { PRODUCTION_READINESS_RULES } from './rules';
+import { SUPPRESSION_RULE_ID } from './rules/suppressions';
 
 /** Metadata type under which suppressions are recorded on constructs (for `cdk8s synth` construct metadata and debugging). */
 const SUPPRESSION_METADATA = 'cdk8s-observable:readiness-suppression';
-/** Shortest accepted reason. */
-export const MIN_SUPPRESSION_REASON_LENGTH = 10;
-/** The report file written by `enforce`. */
-export const READINESS_REPORT_FILE = 'production-readiness.json';
 
 /** Options of {@link ProductionReadiness.enforce}. */
 export interface EnforceOptions extends ReadinessOptions {
   /**
-   * Directory of the JSON report.
+   * Directory of the reports (production-readiness.json, .sarif, .junit.xml).
    * @default - the app's output directory
    */
   readonly outdir?: string;
@@ -33,6 +29,8 @@ export interface EnforceOptions extends ReadinessOptions {
 
 /** The ApiObjects each `suppress` call stamped, by scope and rule, to find objects made after it. */
 const stamped = new WeakMap<IConstruct, Map<string, WeakSet<ApiObject>>>();
+/** The scope whose `suppress` call wrote an object's suppression annotation, by rule. */
+const suppressedBy = new WeakMap<ApiObject, Map<string, string>>();
 
 /**
  * Production-readiness rules at synth time (resources, probes, pinned images,
@@ -42,29 +40,29 @@ const stamped = new WeakMap<IConstruct, Map<string, WeakSet<ApiObject>>>();
 export class ProductionReadiness {
   /** The findings for every API object under `scope`, suppressed ones marked. */
   public static check(scope: IConstruct, options: ReadinessOptions = {}): Finding[] {
-    return evaluate(resourcesUnder(scope), options);
+    return evaluate(resourcesUnder(scope), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
   }
 
   /**
-   * Runs the rules when the app synthesizes: prints the table, writes
-   * `production-readiness.json` to the output directory, and fails synth on
-   * any error-level finding that is not suppressed. The rules run once per
+   * Runs the rules when the app synthesizes: prints the table, writes the
+   * reports (`production-readiness.json`, `.sarif` for code scanning,
+   * `.junit.xml` for CI test tabs) to the output directory, and fails synth
+   * on any error-level finding that is not suppressed. The rules run once per
    * synthesis (cdk8s validates once per chart written; the result is shared)
-   * and change nothing in the construct tree.
+   * and change nothing in the construct tree. The options are checked at once.
    */
   public static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
+    // Checked now, so that a wrong option fails where it is written, not at synth.
+    evaluate([], options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
     scope.node.addValidation({
       validate: () => {
         // The tree's size is part of the key: a construct added between two synthesis calls of one task is seen.
         const key = `readiness:${scope.node.path}:${scope.node.findAll().length}`;
         return oncePerSynthesis(scope, key, () => {
-          const findings = evaluate(resourcesUnder(scope), options);
+          const findings = ProductionReadiness.check(scope, options);
           if (options.printTable ?? true) console.log(formatTable(findings));
-          const outdir = options.outdir ?? App.of(scope).outdir;
-          fs.mkdirSync(outdir, { recursive: true });
-          fs.writeFileSync(path.join(outdir, READINESS_REPORT_FILE), `${JSON.stringify(reportJson(findings), null, 2)}\n`);
-          return active(findings).filter((f) => f.level === Level.ERROR)
-            .map((f) => `${f.constructPath ?? f.resource}: ${f.ruleId} ${f.title}: ${f.message}. Fix: ${f.fix}`);
+          writeReports(options.outdir ?? App.of(scope).outdir, findings);
+          return failures(findings).map((f) => `${f.constructPath ?? f.resource}: ${f.ruleId} ${f.title}: ${f.message}. Fix: ${f.fix}`);
         });
       },
     });
@@ -79,9 +77,11 @@ export class ProductionReadiness {
    * (synth fails, naming the object, for one made later under the scope).
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    const known = PRODUCTION_READINESS_RULES.map((r) => r.id);
+    const known = PRODUCTION_READINESS_RULES.map((r) => r.id).filter((id) => id !== SUPPRESSION_RULE_ID);
     const problems: PropProblem[] = [];
-    if (!known.includes(ruleId)) problems.push({ prop: 'ruleId', problem: `(${quote(ruleId)}) is not a rule of the pack`, fix: `use one of ${known.join(', ')}` });
+    if (!known.includes(ruleId)) {
+      problems.push({ prop: 'ruleId', problem: `(${quote(ruleId)}) is not a rule that can be suppressed`, fix: `use one of ${known.join(', ')} (${SUPPRESSION_RULE_ID}, on suppressions themselves, cannot be)` });
+    }
     if (reason.trim().length < MIN_SUPPRESSION_REASON_LENGTH) {
       problems.push({ prop: 'reason', problem: `(${quote(reason)}) is shorter than ${MIN_SUPPRESSION_REASON_LENGTH} characters`, fix: 'write why the rule does not apply here, for the next reader' });
     }
@@ -94,7 +94,12 @@ export class ProductionReadiness {
     byRule.set(ruleId, objects);
     for (const o of apiObjectsUnder(scope)) {
       // The nearest scope's reason wins: a suppression on a child, stamped earlier, is kept.
-      if (!nearerSuppression(o, scope, ruleId)) o.metadata.addAnnotation(`${SUPPRESS_ANNOTATION_PREFIX}${ruleId}`, text);
+      if (!nearerSuppression(o, scope, ruleId)) {
+        o.metadata.addAnnotation(`${SUPPRESS_ANNOTATION_PREFIX}${ruleId}`, text);
+        const scopes = suppressedBy.get(o) ?? new Map<string, string>();
+        scopes.set(ruleId, scope.node.path || 'app');
+        suppressedBy.set(o, scopes);
+      }
       objects.add(o);
     }
     if (!hasSuppressionCheck(scope)) {
@@ -137,10 +142,30 @@ function apiObjectsUnder(scope: IConstruct): ApiObject[] {
   return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
+/**
+ * The file cdk8s writes an object to, relative to the output directory
+ * (cdk8s lib/app.js `App.synth`: one file per app, per chart, per resource,
+ * or a folder per chart). When charts depend on each other cdk8s prefixes
+ * chart files with an index, which is not known before synthesis: the name
+ * is then the unprefixed one.
+ */
+function manifestFile(object: ApiObject, manifest: Record<string, unknown>): string | undefined {
+  const app = object.node.root;
+  if (!(app instanceof App)) return undefined;
+  const chart = Names.toDnsLabel(Chart.of(object));
+  const resourceFile = `${`${manifest.kind}.${(manifest.metadata as { name?: string } | undefined)?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${app.outputFileExtension}`;
+  switch (app.yamlOutputType) {
+    case YamlOutputType.FILE_PER_APP: return `app${app.outputFileExtension}`;
+    case YamlOutputType.FILE_PER_RESOURCE: return resourceFile;
+    case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: return `${chart}/${resourceFile}`;
+    default: return `${chart}${app.outputFileExtension}`;
+  }
+}
+
 /** Every API object under `scope` as a rule input; suppressions are read from the manifest, as the plugin reads them. */
 function resourcesUnder(scope: IConstruct): Resource[] {
   return apiObjectsUnder(scope).map((object) => {
     const manifest = object.toJson();
-    return { manifest, constructPath: object.node.path, suppressions: annotationSuppressions(manifest) };
+    return { manifest, constructPath: object.node.path, file: manifestFile(object, manifest), suppressions: annotationSuppressions(manifest), suppressedBy: suppressedBy.get(object) };
   });
 }

@@ -288,15 +288,21 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
 
     // Least privilege for the k8s attributes processor: read pods and
     // namespaces, and replicasets to find a pod's deployment. Nothing else.
+    // Cluster-scoped, so named `<namespace>.<name>`: neither part can hold a
+    // '.', so team-a/otel and team/a-otel stay apart (with '-' both were
+    // team-a-otel). RBAC names take any path segment, '.' included
+    // (kubernetes pkg/apis/rbac/validation/validation.go: ValidateRBACName is
+    // path.IsValidPathSegmentName: not '.' or '..', no '/' or '%').
+    const rbacName = `${this.namespace}.${this.name}`;
     this.clusterRole = clusterScoped(new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: `${this.namespace}-${this.name}`, labels: { ...identity.labels } },
+      metadata: { name: rbacName, labels: { ...identity.labels } },
       rules: [
         { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'watch', 'list'] },
         { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'watch', 'list'] },
       ],
     }));
     this.clusterRoleBinding = clusterScoped(new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: `${this.namespace}-${this.name}`, labels: { ...identity.labels } },
+      metadata: { name: rbacName, labels: { ...identity.labels } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
     }));

@@ -25,15 +25,36 @@ function id(kind: string, name: string): string {
   return `${kind}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
 }
 
-/** A Mermaid label: quoted, with quotes replaced by their entity. */
-function label(text: string): string {
-  return `"${text.replace(/"/g, '#quot;')}"`;
+/** Characters written as they are in a label; any other is written as a Mermaid entity code. */
+const LABEL_SAFE = /[A-Za-z0-9 .,:;/_+=@%()·-]/;
+
+/**
+ * A Mermaid label: quoted, its lines joined by `<br/>`. Each line may hold
+ * user input (names, paths, hosts), so every character outside a plain set
+ * is written as a Mermaid entity code (`#60;` for `<`; mermaid.js.org,
+ * flowchart syntax, "Entity codes to escape characters"): no input can end
+ * the label or the diagram, close the Markdown fence (a backtick), break a
+ * line, or open HTML.
+ */
+function label(...lines: string[]): string {
+  const escape = (line: string) => [...line].map((c) => (LABEL_SAFE.test(c) ? c : `#${c.codePointAt(0)};`)).join('');
+  return `"${lines.map(escape).join('<br/>')}"`;
 }
 
-function describeService(s: ObservableService): string {
+/**
+ * Text for Markdown outside the diagram (the title): control characters as
+ * spaces, and the characters Markdown or HTML give a meaning to as numeric
+ * character references, so the text renders as written.
+ */
+function markdownText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ').replace(/[\\`*_[\]<>#|&~]/g, (c) => `&#${c.codePointAt(0)};`);
+}
+
+function describeService(s: ObservableService): string[] {
   const kind = s.headless ? 'headless Service' : `${s.service.type === ServiceType.LOAD_BALANCER ? 'LoadBalancer' : 'ClusterIP'} Service`;
   const protocol = s.protocol === Protocol.GRPC ? 'gRPC (HTTP/2)' : 'HTTP/1.1';
-  return `${s.name}<br/>${protocol} · ${kind} :${s.port}`;
+  return [s.name, `${protocol} · ${kind} :${s.port}`];
 }
 
 /** The Mermaid flowchart of everything under `scope`. */
@@ -50,14 +71,14 @@ export function renderTopology(scope: IConstruct): string {
   const edges = new Set<string>();
   const edge = (line: string) => edges.add(`  ${line}`);
 
-  for (const s of services) lines.push(`  ${id('svc', s.dnsName)}[${label(describeService(s))}]`);
-  for (const m of mocks) lines.push(`  ${id('svc', m.dnsName)}[${label(`${m.service.name} (nginx mock)<br/>HTTP/1.1 · ClusterIP Service`)}]`);
+  for (const s of services) lines.push(`  ${id('svc', s.dnsName)}[${label(...describeService(s))}]`);
+  for (const m of mocks) lines.push(`  ${id('svc', m.dnsName)}[${label(`${m.service.name} (nginx mock)`, 'HTTP/1.1 · ClusterIP Service')}]`);
   for (const f of fronts) {
     const front = id('envoy', f.proxy.dnsName);
     const lb = id('lb', f.proxy.dnsName);
     const exposed = f.proxy.service.type === ServiceType.LOAD_BALANCER ? 'load balancer' : 'clients';
     const pods = f.proxy.replicas.min === f.proxy.replicas.max ? `${f.proxy.replicas.min}` : `${f.proxy.replicas.min}-${f.proxy.replicas.max}`;
-    lines.push(`  ${lb}([${label(exposed)}])`, `  ${front}[${label(`FrontEnvoy ${f.proxy.name}<br/>${pods} pods · :${f.proxy.port}`)}]`);
+    lines.push(`  ${lb}([${label(exposed)}])`, `  ${front}[${label(`FrontEnvoy ${f.proxy.name}`, `${pods} pods · :${f.proxy.port}`)}]`);
     edge(`${lb} -->|${label(`requests :${f.proxy.port}`)}| ${front}`);
     edge(`${lb} -.->|${label(`health check GET ${f.healthPath} (answered by Envoy)`)}| ${front}`);
     const every = `every ${f.activeHealthCheck.intervalMs / 1000}s`;
@@ -82,7 +103,7 @@ export function renderTopology(scope: IConstruct): string {
   }
   if (services.length > 0) lines.push(`  ${id('kubelet', 'all')}([${label('kubelet probes')}])`);
   for (const c of collectors) {
-    lines.push(`  ${id('collector', c.dnsName)}[(${label(`OpenTelemetry Collector<br/>${c.otlpGrpcHost}:${c.otlpGrpcPort}`)})]`);
+    lines.push(`  ${id('collector', c.dnsName)}[(${label('OpenTelemetry Collector', `${c.otlpGrpcHost}:${c.otlpGrpcPort}`)})]`);
     for (const exporter of Object.keys(c.config.exporters ?? {})) {
       const backend = id('backend', `${c.dnsName}_${exporter}`);
       lines.push(`  ${backend}[(${label(exporter)})]`);
@@ -121,19 +142,19 @@ function tracingNode(tracing: Tracing, collectors: OtelCollector[], lines: strin
     const agent = tracing.datadogAgent;
     const where = agent?.mode === 'cluster-service' ? `${agent.host}:${agent.port}` : agent?.mode === 'host-ip' ? `node IP :${agent.port}` : `socket ${agent?.socketPath}`;
     const node = id('datadog', where);
-    lines.push(`  ${node}[(${label(`Datadog agent<br/>${where}`)})]`);
+    lines.push(`  ${node}[(${label('Datadog agent', where)})]`);
     return node;
   }
   const collector = collectors.find((c) => c.otlpGrpcHost === tracing.collectorHost);
   if (collector) return id('collector', collector.dnsName);
   const node = id('collector', tracing.collectorHost ?? 'otlp');
-  lines.push(`  ${node}[(${label(`OTLP endpoint<br/>${tracing.collectorHost}:${tracing.collectorPort}`)})]`);
+  lines.push(`  ${node}[(${label('OTLP endpoint', `${tracing.collectorHost}:${tracing.collectorPort}`)})]`);
   return node;
 }
 
-/** The diagram as a Markdown document. */
+/** The diagram as a Markdown document: the title, escaped, and the flowchart in one mermaid fence. */
 export function topologyMarkdown(title: string, scope: IConstruct): string {
-  return `# ${title}\n\n\`\`\`mermaid\n${renderTopology(scope)}\n\`\`\`\n`;
+  return `# ${markdownText(title)}\n\n\`\`\`mermaid\n${renderTopology(scope)}\n\`\`\`\n`;
 }
 
 /**

@@ -318,7 +318,8 @@ export const frontEnvoyDecl: fc.Arbitrary<FrontEnvoyDecl> = fc.tuple(
     ipFamily: opt(fc.constantFrom('IPv4' as const, 'IPv6' as const, 'DualStack' as const)),
     drain: opt(fc.record({ deregistrationSeconds: fc.integer({ min: 1, max: 120 }), drainSeconds: fc.integer({ min: 1, max: 120 }) })),
     compactConfig: opt(fc.boolean()),
-  }).chain((front) => fc.tuple(
+  // The proxy's objects are named like a service's: the two names must differ.
+  }).filter((front) => !front.services.some((s) => s.name === (front.name ?? 'front'))).chain((front) => fc.tuple(
     ...front.services.map((_s, i) => fc.tuple(fc.constantFrom('prefix' as const, 'path' as const), fc.boolean(), routeTail, opt(percent))
       .map(([match, versioned, tail, minHealthyPercent]) => [
         { service: i, match, ...tail, minHealthyPercent },
@@ -578,8 +579,10 @@ const thresholds = fc.tuple(fc.double({ min: 0.001, max: 10, noNaN: true }), fc.
 
 /** A service in the mesh: the Datadog monitors watch the spans its sidecar writes. */
 const meshedServiceDecl = fc.boolean().chain((grpc) => serviceFields(grpc, true));
+/** Names the other constructs of the operations give their objects (the mock, the benchmark servers, the mesh monitors): no service takes them. */
+const operationsNames = (name: string) => name.startsWith('mock-') || ['mesh', 'fortio-mesh', 'fortio-baseline'].includes(name);
 
-export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3, meshedServiceDecl).chain((services) => fc.record({
+export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3, meshedServiceDecl).filter((ss) => !ss.some((s) => operationsNames(s.name))).chain((services) => fc.record({
   services: fc.constant(services),
   env: fc.stringMatching(/^[a-z0-9][a-z0-9_.:/-]{0,15}$/),
   notify: fc.array(fc.stringMatching(/^@[a-z0-9][a-z0-9._-]{0,20}$/), { minLength: 1, maxLength: 3 }),

@@ -30,6 +30,7 @@ export const throughputEstimated: Rule = {
 export const autoscalerCoversPeak: Rule = {
   id: 'OBS-CAP2',
   level: Level.ERROR,
+  levelNote: 'warning without an autoscaler',
   title: 'autoscaler covers the peak',
   explanation: 'An autoscaler capped below the pods needed at peak stops scaling exactly when it is needed; without an autoscaler the fleet is sized by hand.',
   fix: 'Give autoscaling: {} with throughput (the peak pod count becomes the maximum), or raise autoscaling.maxReplicas.',
@@ -49,6 +50,7 @@ export const autoscalerCoversPeak: Rule = {
 export const disruptionBudgetDrains: Rule = {
   id: 'OBS-CAP3',
   level: Level.ERROR,
+  levelNote: 'warning without a budget',
   title: 'disruption budget lets nodes drain',
   explanation: 'Without a budget a drain may take every replica at once; a budget with minAvailable at or above the fewest pods blocks every drain and upgrade.',
   fix: 'Use DisruptionBudget.maxUnavailable(1) (the default), or minAvailable below the minimum replicas.',

@@ -1,5 +1,5 @@
 import { isPinned, parseImage } from '../../common/image';
-import { containers } from '../model';
+import { describeContainer, podContainers } from '../model';
 import { Level, Rule } from '../rule';
 
 /** OBS-IMG1: images are pinned to a version tag or a digest. */
@@ -9,8 +9,8 @@ export const imagePinned: Rule = {
   title: 'image pinned',
   explanation: 'An image without a tag, or tagged latest, changes under the same name: a rollback or a node replacement runs different code.',
   fix: 'Use a version tag (app:1.4.2) or a digest (app@sha256:…).',
-  check: (model) => model.workloads.flatMap((w) => containers(w).flatMap((c) => {
-    const image = parseImage(String(c.image ?? ''));
-    return typeof image === 'string' || !isPinned(image) ? [{ resource: w.resource, message: `container "${c.name}" runs "${c.image}", which is not pinned` }] : [];
+  check: (model) => model.workloads.flatMap((w) => podContainers(w.template.spec).flatMap((c) => {
+    const image = parseImage(String(c.container.image ?? ''));
+    return typeof image === 'string' || !isPinned(image) ? [{ resource: w.resource, message: `${describeContainer(c)} runs "${c.container.image}", which is not pinned` }] : [];
   })),
 };

@@ -8,9 +8,11 @@ import { istioAnnotationsValid } from './istio-annotations';
 import { networkPolicyMatchesWorkload, networkPolicySelectsWorkload } from './network-policies';
 import { nodeGroupDeclared, spreadDeclared } from './placement';
 import { livenessWithoutDependencies, probesDistinct, probesPresent } from './probes';
-import { readOnlyRoot, runsAsNonRoot } from './security';
+import { POD_SECURITY_RULES } from './pss';
+import { noPlaintextCredentials, readOnlyRoot } from './security';
 import { shutdownDelay } from './shutdown';
 import { sidecarResources } from './sidecar-resources';
+import { suppressionsExplained } from './suppressions';
 
 export * from './health-check-load';
 
@@ -22,8 +24,9 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   probesDistinct,
   livenessWithoutDependencies,
   imagePinned,
-  runsAsNonRoot,
+  ...POD_SECURITY_RULES,
   readOnlyRoot,
+  noPlaintextCredentials,
   nodeGroupDeclared,
   spreadDeclared,
   throughputEstimated,
@@ -38,5 +41,7 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   istioAnnotationsValid,
   tracePropagation,
   healthCheckLoad,
-  networkPolicySelectsWorkload, networkPolicyMatchesWorkload,
+  networkPolicySelectsWorkload,
+  networkPolicyMatchesWorkload,
+  suppressionsExplained,
 ];

@@ -7,7 +7,7 @@ export const nodeGroupDeclared: Rule = {
   title: 'node group declared',
   explanation: 'Each service runs on the node group sized and isolated for it, not wherever the scheduler finds room.',
   fix: 'Give nodeGroup: NodeGroup.named(...) (required node affinity), or a nodeSelector.',
-  check: (model) => model.workloads.filter((w) => w.kind !== 'DaemonSet').flatMap((w) => {
+  check: (model) => model.workloads.filter((w) => w.kind !== 'DaemonSet' && w.kind !== 'PodTemplate').flatMap((w) => {
     const spec = w.template.spec ?? {};
     const declared = spec.nodeSelector !== undefined || spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
     return declared ? [] : [{ resource: w.resource, message: 'the pods may run on any node: no node affinity or nodeSelector' }];

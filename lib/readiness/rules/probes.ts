@@ -1,5 +1,5 @@
 import { ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_READY } from '../../common/annotations';
-import { Manifest, containers } from '../model';
+import { Manifest, ManifestWorkload, PodContainer, describeContainer, longRunningContainers } from '../model';
 import { Level, Rule } from '../rule';
 
 /** What a probe checks, comparable between probes: "http:8080/ready", "grpc:9090/readiness", "tcp:8080". */
@@ -12,16 +12,26 @@ export function probeTarget(probe: Manifest | undefined): string | undefined {
   return undefined;
 }
 
-/** OBS-PRB1: every container of a served workload has readiness and liveness probes. */
+/**
+ * The containers the probe rules read: those that run as long as the pod
+ * (containers and native sidecars), of pods that do not run to completion
+ * (a Job's pods have no readiness to report). Init containers take no probes
+ * (Kubernetes rejects them there, core/v1 validation of initContainers).
+ */
+function probed(w: ManifestWorkload): PodContainer[] {
+  return w.batch ? [] : longRunningContainers(w);
+}
+
+/** OBS-PRB1: every long-running container has readiness and liveness probes. */
 export const probesPresent: Rule = {
   id: 'OBS-PRB1',
   level: Level.ERROR,
   title: 'probes present',
   explanation: 'Without readiness a pod takes traffic before it can serve it; without liveness a hung process is never restarted.',
-  fix: 'Give each container a readinessProbe and a livenessProbe (ObservableService probes /ready and /live).',
-  check: (model) => model.workloads.flatMap((w) => containers(w).flatMap((c) => {
-    const missing = ['readinessProbe', 'livenessProbe'].filter((p) => !c[p]);
-    return missing.length > 0 ? [{ resource: w.resource, message: `container "${c.name}" has no ${missing.join(' and ')}` }] : [];
+  fix: 'Give each container and native sidecar a readinessProbe and a livenessProbe (ObservableService probes /ready and /live); Jobs and CronJobs are exempt.',
+  check: (model) => model.workloads.flatMap((w) => probed(w).flatMap((c) => {
+    const missing = ['readinessProbe', 'livenessProbe'].filter((p) => !c.container[p]);
+    return missing.length > 0 ? [{ resource: w.resource, message: `${describeContainer(c)} has no ${missing.join(' and ')}` }] : [];
   })),
 };
 
@@ -32,10 +42,10 @@ export const probesDistinct: Rule = {
   title: 'liveness and readiness differ',
   explanation: 'Identical probes restart a pod whenever it is merely not ready: a database blip becomes a restart storm (kube-score: pod-probes-identical).',
   fix: 'Probe liveness on /live (the process only) and readiness on /ready (with dependencies).',
-  check: (model) => model.workloads.flatMap((w) => containers(w).flatMap((c) => {
-    const live = probeTarget(c.livenessProbe);
-    return live !== undefined && live === probeTarget(c.readinessProbe)
-      ? [{ resource: w.resource, message: `container "${c.name}" probes ${live} for both liveness and readiness` }]
+  check: (model) => model.workloads.flatMap((w) => probed(w).flatMap((c) => {
+    const live = probeTarget(c.container.livenessProbe);
+    return live !== undefined && live === probeTarget(c.container.readinessProbe)
+      ? [{ resource: w.resource, message: `${describeContainer(c)} probes ${live} for both liveness and readiness` }]
       : [];
   })),
 };
@@ -53,9 +63,9 @@ export const livenessWithoutDependencies: Rule = {
     const readyAnnotation = w.template.metadata?.annotations?.[ANNOTATION_HEALTH_READY];
     const healthzAnnotation = w.template.metadata?.annotations?.[ANNOTATION_HEALTH_HEALTHZ];
     const forbidden = new Set([...DEPENDENCY_PATHS, readyAnnotation, healthzAnnotation].filter((p): p is string => !!p && p.startsWith('/')));
-    return containers(w).flatMap((c) => {
-      const path = c.livenessProbe?.httpGet?.path;
-      return path && forbidden.has(path) ? [{ resource: w.resource, message: `container "${c.name}" liveness probe checks ${path}, an endpoint that checks dependencies` }] : [];
+    return probed(w).flatMap((c) => {
+      const path = c.container.livenessProbe?.httpGet?.path;
+      return path && forbidden.has(path) ? [{ resource: w.resource, message: `${describeContainer(c)} liveness probe checks ${path}, an endpoint that checks dependencies` }] : [];
     });
   }),
 };

@@ -22,6 +22,7 @@ function preStopSeconds(preStop: Manifest): number | undefined {
 export const shutdownDelay: Rule = {
   id: 'OBS-SHD1',
   level: Level.WARNING,
+  levelNote: 'error when the wait fills the grace period',
   title: 'shutdown delay before SIGTERM',
   explanation: 'When a pod is deleted, kube-proxy, ingresses and load balancers learn of it over seconds and keep sending to it; a pod that stops at once drops those requests on every rollout and node drain.',
   fix: 'Give the container a pre-stop delay (ObservableService does: a 10 s sleep action on Kubernetes 1.30+) and a grace period that covers it plus the application\'s own shutdown.',
