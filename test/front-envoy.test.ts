@@ -83,8 +83,8 @@ describe('the bootstrap in the ConfigMap', () => {
   test('at the root prefix the external health path is the application path itself, without rewrite; the probe paths answer 404', () => {
     const { hcm } = build((p) => ({ routes: [{ prefix: '/', service: p.web }] }));
     expect(hcm.route_config.virtual_hosts[0].routes.slice(0, 3)).toEqual([
-      { match: { path_separated_prefix: '/live' }, direct_response: { status: 404 } },
-      { match: { path_separated_prefix: '/ready' }, direct_response: { status: 404 } },
+      { match: { path_separated_prefix: '/live', case_sensitive: false }, direct_response: { status: 404 } },
+      { match: { path_separated_prefix: '/ready', case_sensitive: false }, direct_response: { status: 404 } },
       { match: { path: '/healthz' }, route: { cluster: 'web.shop', timeout: '5s' } },
     ]);
   });
@@ -176,10 +176,12 @@ describe('probe endpoints stay private', () => {
   test("Envoy's route table answers 404 for every upstream's liveness and readiness paths, through any prefix reaching them; /healthz keeps its route", () => {
     const { hcm } = build((p) => ({ routes: [{ prefix: '/ledger.v1.Ledger/', service: p.ledger }, { prefix: '/', service: p.web }] }));
     const routes = hcm.route_config.virtual_hosts[0].routes as Manifest[];
-    const table = Object.fromEntries(['/live', '/ready', '/live/', '/ready/deep', '/live?verbose=1', '/healthz', '/livestock', '/api/orders', '/ledger.v1.Ledger/Get']
+    const table = Object.fromEntries(['/live', '/ready', '/live/', '/ready/deep', '/live?verbose=1', '/LIVE', '/Ready', '/healthz', '/livestock', '/api/orders', '/ledger.v1.Ledger/Get']
       .map((path) => [path, routeOf(routes, path)]));
     expect(table).toEqual({
       '/live': 'direct 404', '/ready': 'direct 404', '/live/': 'direct 404', '/ready/deep': 'direct 404', '/live?verbose=1': 'direct 404',
+      // Frameworks that ignore case would serve these as /live and /ready.
+      '/LIVE': 'direct 404', '/Ready': 'direct 404',
       '/healthz': 'cluster web.shop', '/livestock': 'cluster web.shop', '/api/orders': 'cluster web.shop', '/ledger.v1.Ledger/Get': 'cluster ledger.shop',
     });
     // Requests are matched on the normalized path: '/x/../live' and '//live' are '/live'.

@@ -86,15 +86,16 @@ describe('Datadog monitors', () => {
     expect(specs['mesh-error-rate'].query).toBe('sum(last_5m):sum:trace.envoy.proxy.errors{env:production}.as_count() / sum:trace.envoy.proxy.hits{env:production}.as_count() > 0.05');
   });
 
-  test('the control plane: injection failures (requests less successes), validation failures, xDS rejects, and the integration falling silent', () => {
-    const queries = monitorSpecs(monitorsProps(product())).filter((m) => m.key.startsWith('istio-')).map((m) => m.spec.query);
+  test('the control plane: injection failures, validation failures, xDS rejects, and the data plane or istiod falling silent', () => {
+    const queries = monitorSpecs(monitorsProps(product())).filter((m) => m.key.startsWith('istio')).map((m) => m.spec.query);
     expect(queries).toEqual([
-      'sum(last_10m):sum:istio.sidecar_injection.requests.count{env:production}.as_count() - sum:istio.sidecar_injection.success.count{env:production}.as_count() > 0',
+      'sum(last_10m):sum:istio.sidecar_injection.failure.count{env:production}.as_count() > 0',
       'sum(last_10m):sum:istio.galley.validation.failed.count{env:production}.as_count() > 0',
-      'sum(last_10m):sum:istio.pilot.total_xds_rejects{env:production}.as_count() > 0',
+      'sum(last_10m):sum:istio.pilot.total_xds_rejects.count{env:production}.as_count() > 0',
       'sum(last_30m):sum:istio.mesh.request.count{env:production}.as_count() < 1',
+      'max(last_30m):max:istio.go.goroutines{env:production} < 1',
     ]);
-    expect(monitorSpecs(monitorsProps(product(), { controlPlane: false })).some((m) => m.key.startsWith('istio-'))).toBe(false);
+    expect(monitorSpecs(monitorsProps(product(), { controlPlane: false })).some((m) => m.key.startsWith('istio'))).toBe(false);
   });
 
   test("every metric a monitor or the dashboard reads is one the agent sends today: Istio's by their OpenMetrics V2 names, Envoy's trace metrics", () => {
@@ -107,16 +108,29 @@ describe('Datadog monitors', () => {
     expect(metrics.length).toBeGreaterThanOrEqual(8);
     const istio = metricRows('istio-metadata.csv');
     const trace = metricRows('trace-metrics.csv');
+    const counterRule = fs.readFileSync(path.join(__dirname, 'fixtures', 'datadog', 'openmetrics-v2-counter.py.txt'), 'utf8');
+    expect(counterRule).toContain("metric_name = f'{metric_name}.count'");
+    /** How the V2 check names a metric: a V2 row, or a count row (V1 and V2) whose counter V2 sends as `<name>.count`. */
+    const v2Source = (metric: string): string => {
+      const row = istio.get(metric);
+      // A V2-only row; or a row for both formats of a gauge (sent as is), or of a count already named `.count`.
+      if (row && /\[Openmetrics V2/.test(row)) return 'V2 row';
+      if (row && /V1 and V2/.test(row) && (/^[^,]+,gauge,/.test(row) || metric.endsWith('.count'))) return 'V2 row';
+      const base = metric.replace(/\.count$/, '');
+      const counter = metric.endsWith('.count') ? istio.get(base) ?? istio.get(`${base}_total`) : undefined;
+      return counter && /^[^,]+,count,/.test(counter) && /V1 and V2/.test(counter) ? 'V2 counter rule' : 'not sent by the V2 check';
+    };
     for (const metric of metrics) {
       if (metric.startsWith('istio.')) {
-        // The row says which check format sends the name: V2 must be among them.
-        expect([metric, istio.get(metric) ?? 'not in istio/metadata.csv']).toEqual([metric, expect.stringMatching(/\[Open[Mm]etrics (V1 and )?V2/)]);
+        expect([metric, v2Source(metric)]).toEqual([metric, expect.stringMatching(/^V2 /)]);
       } else {
         expect([metric, trace.has(metric)]).toEqual([metric, true]);
       }
     }
-    // The V1-only names of the first round are gone.
-    expect(queries.join(' ')).not.toMatch(/istio\.sidecar_injection\.failure_total|istio\.galley\.validation\.failed\{/);
+    // The integration's own e2e test names the injection-failure counter the rule gives.
+    expect(fs.readFileSync(path.join(__dirname, 'fixtures', 'datadog', 'istio-test-e2e.py.txt'), 'utf8')).toContain('"istio.sidecar_injection.failure.count"');
+    // The V1 names of the first round are gone (V2 sends counters only as .count), and so is requests less successes (it counts skips).
+    expect(queries.join(' ')).not.toMatch(/failure_total|validation\.failed\{|total_xds_rejects\{|sidecar_injection\.requests/);
   });
 
   test("each monitor's service tag is the service the synthesized sidecar or front proxy writes on its spans", () => {
@@ -155,7 +169,7 @@ describe('Datadog monitors', () => {
       'ledger-error-rate': [false, undefined], 'ledger-latency-p99': [false, undefined],
       'mesh-error-rate': [true, 30],
       'istio-injection-failures': [false, undefined], 'istio-validation-failures': [false, undefined], 'istio-xds-rejects': [false, undefined],
-      'istio-metrics-silent': [true, 30],
+      'istio-metrics-silent': [true, 30], 'istiod-metrics-silent': [true, 30],
     });
     const silent = monitorSpecs(monitorsProps(product())).find((m) => m.key === 'istio-metrics-silent')!.spec;
     expect(silent.message).toContain('is below {{threshold}}');
@@ -176,7 +190,7 @@ describe('Datadog monitors', () => {
     const p = product();
     new DatadogMonitors(p.chart, 'monitors', monitorsProps(p));
     const monitors = synth(p.chart).filter((m) => m.kind === 'DatadogMonitor');
-    expect(monitors).toHaveLength(2 * 2 + 1 + 4);
+    expect(monitors).toHaveLength(2 * 2 + 1 + 5);
     expect(monitors.flatMap(datadogCrdErrors)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { FrontEnvoy, FrontLoadBalancer, KubernetesVersion, ObservableService, ObservableServiceProps, PreStopAction, validateEnvoyConfig } from '../lib';
 import { buildExamples } from '../examples/main';
+import { routeOf } from './support/envoy-routes';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';
@@ -45,7 +46,25 @@ describe('application pods', () => {
   test('bad input names the prop: fractions of seconds, a relative binary, no grace at all', () => {
     expect(constructError(() => web({ shutdown: { delay: Duration.millis(1500) } })).problems.map((p) => p.prop)).toEqual(['shutdown.delay']);
     expect(constructError(() => web({ shutdown: { action: PreStopAction.execSleep('sleep') } })).problems.map((p) => p.prop)).toEqual(['shutdown.action']);
-    expect(constructError(() => web({ shutdown: { action: PreStopAction.none(), drainTime: Duration.seconds(0) } })).problems.map((p) => p.prop)).toEqual(['shutdown']);
+    expect(constructError(() => web({ shutdown: { action: PreStopAction.none(), drainTime: Duration.seconds(0) } })).problems.map((p) => p.prop)).toEqual(['shutdown.drainTime']);
+    // A sleep that fills the grace period, which the API server accepts but OBS-SHD1 reports, is refused here.
+    expect(constructError(() => web({ shutdown: { drainTime: Duration.seconds(0) } })).message).toMatch(/'shutdown.drainTime' \(0s\) leaves the process no time after SIGTERM/);
+  });
+});
+
+describe('in the mesh', () => {
+  test('the proxy is a native sidecar from Kubernetes 1.29: the kubelet stops it after the application, so it serves the whole shutdown', () => {
+    const annotations = web({ mesh: {} }).deployment.spec.template.metadata.annotations;
+    expect(annotations['sidecar.istio.io/nativeSidecar']).toBe('true');
+    expect(annotations['proxy.istio.io/config']).not.toMatch(/terminationDrainDuration/);
+  });
+
+  test('before 1.29 the proxy drains for the whole grace period instead of Istio\'s 5 s, so the application keeps its network while it stops', () => {
+    const { deployment } = web({ mesh: {}, shutdown: { action: PreStopAction.execSleep(), drainTime: Duration.seconds(40) } }, KubernetesVersion.V1_28);
+    const annotations = deployment.spec.template.metadata.annotations;
+    expect(annotations['sidecar.istio.io/nativeSidecar']).toBeUndefined();
+    expect(annotations['proxy.istio.io/config']).toMatch(/^terminationDrainDuration: 50s$/m);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(50);
   });
 });
 
@@ -99,17 +118,30 @@ describe('the front Envoy', () => {
 
   test("the pre-stop hook asks the probe listener's drain route, which fails health checks, waits out deregistration, drains, waits out the drain", () => {
     const { container, probes, config } = front();
-    expect(container.lifecycle.preStop).toEqual({ httpGet: { path: '/_envoy/drain', port: 9902, scheme: 'HTTP' } });
+    const token = container.lifecycle.preStop.httpGet.httpHeaders[0].value;
+    expect(container.lifecycle.preStop).toEqual({ httpGet: { path: '/_envoy/drain', port: 9902, scheme: 'HTTP', httpHeaders: [{ name: 'x-envoy-drain-token', value: token }] } });
+    expect(token).toMatch(/^[0-9a-f]{16}$/);
     const hcm = probes.filter_chains[0].filters[0].typed_config;
     const filters = hcm.http_filters as Manifest[];
     // In order: fail health checks, delay, drain listeners, delay, router.
     expect(filters.map((f) => f.name)).toEqual(['drain.fail_health_checks', 'drain.deregistration_delay', 'drain.drain_listeners', 'drain.drain_time', 'envoy.filters.http.router']);
     const adminPath = (f: Manifest) => /\[":path"\] = "([^"]+)"/.exec(f.typed_config.default_source_code.inline_string)?.[1];
     expect([adminPath(filters[0]), adminPath(filters[2])]).toEqual(['/healthcheck/fail', '/drain_listeners?graceful&inboundonly']);
+    // A failed admin call is logged, not silent.
+    expect(filters[0].typed_config.default_source_code.inline_string).toMatch(/if headers == nil or headers\[":status"\] ~= "200" then\n\s+handle:logErr/);
     // The Lua calls go to the admin interface through a cluster on loopback.
     const admin = config.static_resources.clusters.find((c: Manifest) => c.name === 'envoy_admin');
     expect(admin.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 9901 });
-    const drainRoute = hcm.route_config.virtual_hosts[0].routes.find((r: Manifest) => r.match.path === '/_envoy/drain');
+    const probeRoutes = hcm.route_config.virtual_hosts[0].routes as Manifest[];
+    // Only the hook's request, with the token, reaches the drain; any other pod gets a 404 and nothing happens.
+    expect(routeOf(probeRoutes, '/_envoy/drain', { 'x-envoy-drain-token': token })).toBe('direct 200');
+    expect(routeOf(probeRoutes, '/_envoy/drain')).toBe('direct 404');
+    expect(routeOf(probeRoutes, '/_envoy/drain', { 'x-envoy-drain-token': 'guess' })).toBe('direct 404');
+    const drainRoute = probeRoutes.find((r: Manifest) => r.match.path === '/_envoy/drain')!;
+    expect(drainRoute.typed_per_filter_config['drain.fail_health_checks']).toBeUndefined();
+    const fallback = probeRoutes[probeRoutes.length - 1];
+    expect(fallback.match).toEqual({ prefix: '/' });
+    expect(fallback.typed_per_filter_config['drain.fail_health_checks'].disabled).toBe(true);
     expect(drainRoute.typed_per_filter_config['drain.deregistration_delay'].delay.fixed_delay).toBe('20s');
     expect(drainRoute.typed_per_filter_config['drain.drain_time'].delay.fixed_delay).toBe('10s');
     // Other probe routes never trigger the drain.

@@ -120,6 +120,8 @@ export interface ClusterRouteSpec {
 export interface DirectRouteSpec {
   readonly match: RouteMatchSpec;
   readonly directStatus: number;
+  /** Match the path in any case (`/LIVE` reaches `/live` in frameworks that ignore case). */
+  readonly anyCase?: boolean;
 }
 
 /** The address families of the listeners. */
@@ -133,7 +135,15 @@ export interface DrainSpec {
   readonly deregistrationDelayMs: number;
   /** Time the listeners drain (`--drain-time-s`), and the hook waits for it. */
   readonly drainTimeMs: number;
+  /**
+   * The value the hook's request carries in {@link DRAIN_TOKEN_HEADER}: the drain
+   * route answers only it, so another pod cannot take the proxy out of service.
+   */
+  readonly token: string;
 }
+
+/** The header the kubelet's pre-stop request carries the drain token in. */
+export const DRAIN_TOKEN_HEADER = 'x-envoy-drain-token';
 
 /** Everything the bootstrap is built from. */
 export interface BootstrapSpec {
@@ -267,7 +277,10 @@ export function accessLog(tracing: Tracing | undefined): JsonObject {
 
 /** One route of the virtual host. */
 export function route(spec: RouteSpec): JsonObject {
-  if ('directStatus' in spec) return { match: { ...spec.match }, direct_response: { status: spec.directStatus } };
+  if ('directStatus' in spec) {
+    // RouteMatch.case_sensitive (default true) applies to prefix and path matching.
+    return { match: { ...spec.match, ...(spec.anyCase ? { case_sensitive: false } : {}) }, direct_response: { status: spec.directStatus } };
+  }
   const action: JsonObject = { cluster: spec.cluster, timeout: protoDuration(spec.timeoutMs) };
   if (spec.prefixRewrite !== undefined) action.prefix_rewrite = spec.prefixRewrite;
   if (spec.retry) {
@@ -328,9 +341,13 @@ function adminCallFilter(name: string, adminPath: string): JsonObject {
   // Lua's handle:httpCall(cluster, headers, body, timeout_ms) may POST to any static cluster
   // (envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/lua_filter); the admin
   // interface takes mutations by POST only.
+  // httpCall returns the response headers and body; a failed admin call is logged (the hook still waits out its delays).
   const code = [
     'function envoy_on_request(handle)',
-    `  handle:httpCall("${ADMIN_CLUSTER}", {[":method"] = "POST", [":path"] = "${adminPath}", [":authority"] = "envoy-admin"}, "", 2000)`,
+    `  local headers = handle:httpCall("${ADMIN_CLUSTER}", {[":method"] = "POST", [":path"] = "${adminPath}", [":authority"] = "envoy-admin"}, "", 2000)`,
+    '  if headers == nil or headers[":status"] ~= "200" then',
+    `    handle:logErr("drain: POST ${adminPath} to the admin interface failed")`,
+    '  end',
     'end',
     '',
   ].join('\n');
@@ -385,7 +402,8 @@ export function probeListener(port: number, family: ListenerFamily = 'IPv4', dra
   ];
   if (drain) {
     routes.push({
-      match: { path: drain.path },
+      // Only the pre-stop hook's request (with the token) drains; anything else falls through to the 404.
+      match: { path: drain.path, headers: [{ name: DRAIN_TOKEN_HEADER, string_match: { exact: drain.token } }] },
       direct_response: { status: 200 },
       typed_per_filter_config: {
         [DRAIN_FILTERS.deregistration]: routeDelay(drain.deregistrationDelayMs),

@@ -17,7 +17,7 @@ import { RenderedConfigFile, textHash } from '../workload/config-file';
 import { checkCidr } from '../workload/egress';
 import { networkOf } from '../workload/network';
 import { PreStopAction } from '../workload/shutdown';
-import { ActiveHealthCheckTiming, BootstrapSpec, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
+import { ActiveHealthCheckTiming, BootstrapSpec, DRAIN_TOKEN_HEADER, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
 import {
   CONFIG_MAP_LIMIT_BYTES, CONFIG_MAP_METADATA_ROOM, DEFAULT_ADMIN_PORT, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_CLIENT_SAMPLING_PERCENT, DEFAULT_ENVOY_HEALTH_PATH,
   DEFAULT_ENVOY_IMAGE, DEFAULT_LISTENER_PORT, DEFAULT_MIN_HEALTHY_PERCENT, DEFAULT_OUTLIER_DETECTION, DEFAULT_PROBE_PORT, DRAIN_PATH, ENVOY_CONFIG_FILE,
@@ -115,6 +115,10 @@ export class FrontEnvoy extends Construct {
       `(${r.service.dnsName}) has the front proxy's own name: both would write the Service ${name}`, "give the FrontEnvoy a 'name' of its own"));
     checker.throwIfAny();
 
+    // The drain route answers only the pre-stop hook's request, which carries this value: derived from
+    // what the proxy routes, so it is stable across syntheses but not guessable from the proxy's name
+    // alone (NetworkIsolation also closes the probe port to every pod).
+    const drainToken = textHash(JSON.stringify({ name, namespace: Chart.of(this).namespace ?? 'default', routes: resolved.routes, upstreams: resolved.upstreams }));
     const spec: BootstrapSpec = {
       serviceName: name,
       listenerPort,
@@ -130,7 +134,7 @@ export class FrontEnvoy extends Construct {
       xffNumTrustedHops: loadBalancer.trustedHops,
       clientSamplingPercent: clientSampling,
       ipFamily,
-      drain: { path: DRAIN_PATH, deregistrationDelayMs: drain.deregistrationSeconds * 1000, drainTimeMs: drain.drainSeconds * 1000 },
+      drain: { path: DRAIN_PATH, deregistrationDelayMs: drain.deregistrationSeconds * 1000, drainTimeMs: drain.drainSeconds * 1000, token: drainToken },
     };
     this.config = bootstrap(spec);
     this.traceServiceName = props.tracing ? name : undefined;
@@ -184,7 +188,7 @@ export class FrontEnvoy extends Construct {
       serviceAnnotations: { ...loadBalancer.annotationsFor(this.healthPath, drainSeconds, ipFamily), ...props.serviceAnnotations },
       // Envoy exits at once on SIGTERM: the pre-stop hook holds it back until the proxy has drained.
       shutdown: {
-        action: PreStopAction.httpGet(DRAIN_PATH, probePort),
+        action: PreStopAction.httpGet(DRAIN_PATH, probePort, { [DRAIN_TOKEN_HEADER]: drainToken }),
         delay: Duration.seconds(drainSeconds),
         drainTime: Duration.seconds(SHUTDOWN_MARGIN_SECONDS),
       },

@@ -64,7 +64,10 @@ export class FrontLoadBalancer {
    * Controller for Envoy's LoadBalancer Service: IP targets, client IPs
    * preserved (Envoy sees the client as its peer), HTTP health checks on
    * Envoy's own health path, and a deregistration delay that matches Envoy's
-   * drain. No X-Forwarded-For entry is trusted: an NLB adds none.
+   * drain. No X-Forwarded-For entry is trusted: an NLB adds none. Label the
+   * namespace `elbv2.k8s.aws/pod-readiness-gate-inject: enabled`, so that a
+   * rollout waits for the new targets to be healthy in the NLB (the
+   * controller's pod readiness gate).
    */
   public static awsNlb(options: AwsNlbOptions = {}): FrontLoadBalancer {
     return new FrontLoadBalancer('aws-nlb', 0, kplus.ServiceType.LOAD_BALANCER, {

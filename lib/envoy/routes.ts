@@ -151,9 +151,9 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       for (const probe of [service.health.live, service.health.ready]) {
         if ('path' in match) {
           checker.check(match.path !== probe, `${prop}.path`, `(${quote(probe)}) is a probe endpoint of ${service.dnsName}, which stays private`, `route its external health path '${service.health.healthz}' instead`);
-        } else if (probe.startsWith(match.prefix)) {
+        } else if (probe.toLowerCase().startsWith(match.prefix.toLowerCase())) {
           const block = privateMatch(probe);
-          privateRoutes.set(JSON.stringify(block), { match: block, directStatus: 404 });
+          privateRoutes.set(JSON.stringify(block), { match: block, directStatus: 404, anyCase: true });
         }
       }
     }

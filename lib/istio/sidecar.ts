@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
+import { KubernetesVersion } from '../common/kubernetes-version';
 import { proxyConcurrency } from '../common/quantities';
 import { IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
 import { SidecarResources, SidecarSizing, cpuQuantity, memoryQuantity, sizeSidecar } from './sizing';
@@ -18,6 +19,17 @@ export const ANNOTATION_PROXY_MEMORY_LIMIT = 'sidecar.istio.io/proxyMemoryLimit'
 export const ANNOTATION_PROXY_CONFIG = 'proxy.istio.io/config';
 export const ANNOTATION_REWRITE_PROBES = 'sidecar.istio.io/rewriteAppHTTPProbers';
 export const ANNOTATION_MERGE_METRICS = 'prometheus.istio.io/merge-metrics';
+/**
+ * Injects the proxy as a native sidecar (an init container with
+ * `restartPolicy: Always`; Istio 1.20+ per pod, istio/api annotation/annotations.yaml).
+ * The kubelet then stops the application first (its pre-stop delay, SIGTERM,
+ * its shutdown) and the proxy only after it has exited, so the proxy serves
+ * the whole shutdown; and a Job's pod completes. Native sidecars are on by
+ * default from Kubernetes 1.29 (SidecarContainers beta; GA in 1.33).
+ */
+export const ANNOTATION_NATIVE_SIDECAR = 'sidecar.istio.io/nativeSidecar';
+/** The first Kubernetes version whose kubelet runs native sidecars without a feature gate. */
+export const NATIVE_SIDECAR_SINCE = KubernetesVersion.V1_29;
 /**
  * Istio's canonical service name label (istio/istio pkg/kube/labels/labels.go,
  * CanonicalService: this label, then `app.kubernetes.io/name`, then `app`).
@@ -71,17 +83,35 @@ export interface MeshSidecar {
   readonly holdApplicationUntilProxyStarts: boolean;
   /** The service name the sidecar's spans carry (its canonical name), when known. */
   readonly traceServiceName?: string;
+  /** Whether the proxy runs as a native sidecar (stopped after the application). */
+  readonly native: boolean;
+  /** How long the proxy drains when it is stopped before the application (not native), in seconds. */
+  readonly terminationDrainSeconds?: number;
   /** Pod labels. */
   readonly labels: Readonly<Record<string, string>>;
   /** Pod annotations. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
+/** How the sidecar stops, from the pod's shutdown. */
+export interface SidecarShutdown {
+  /** Run the proxy as a native sidecar, stopped after the application. */
+  readonly native: boolean;
+  /**
+   * Otherwise the proxy gets SIGTERM with the application at t = 0 and drains
+   * for this long (ProxyConfig.terminationDrainDuration, Istio's default 5 s):
+   * the pod's grace period, so the application keeps its network while it
+   * finishes (istio/api mesh/v1alpha1/proxy.proto).
+   */
+  readonly terminationDrainSeconds?: number;
+}
+
 /**
  * Checks the mesh props and computes the sidecar's labels and annotations;
  * `serviceName` is the name its spans carry (the canonical name).
  */
-export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPerPod: number | undefined, serviceName?: string): MeshSidecar {
+export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPerPod: number | undefined, serviceName?: string,
+  shutdown: SidecarShutdown = { native: false }): MeshSidecar {
   const resources = sizeSidecar(checker, mesh.sizing ?? SidecarSizing.fromModel(), rpsPerPod);
   const concurrency = mesh.concurrency ?? proxyConcurrency(resources.cpuLimitMillis);
   checker.check(Number.isInteger(concurrency) && concurrency >= 1, 'mesh.concurrency', `(${concurrency}) must be a whole number of at least 1`, 'leave it out to follow the CPU limit');
@@ -91,13 +121,21 @@ export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPer
     concurrency,
     holdApplicationUntilProxyStarts: hold,
     traceServiceName: serviceName,
+    native: shutdown.native,
+    terminationDrainSeconds: shutdown.native ? undefined : shutdown.terminationDrainSeconds,
     labels: { [ISTIO_INJECT_LABEL]: 'true', ...(serviceName ? { [ISTIO_CANONICAL_NAME_LABEL]: serviceName } : {}) },
     annotations: {
       [ANNOTATION_PROXY_CPU]: cpuQuantity(resources.cpuRequestMillis),
       [ANNOTATION_PROXY_CPU_LIMIT]: cpuQuantity(resources.cpuLimitMillis),
       [ANNOTATION_PROXY_MEMORY]: memoryQuantity(resources.memoryRequestMiB),
       [ANNOTATION_PROXY_MEMORY_LIMIT]: memoryQuantity(resources.memoryLimitMiB),
-      [ANNOTATION_PROXY_CONFIG]: stringify({ concurrency, holdApplicationUntilProxyStarts: hold, ...(serviceName ? { tracingServiceName: TRACING_SERVICE_NAME } : {}) }).trim(),
+      [ANNOTATION_PROXY_CONFIG]: stringify({
+        concurrency,
+        holdApplicationUntilProxyStarts: hold,
+        ...(serviceName ? { tracingServiceName: TRACING_SERVICE_NAME } : {}),
+        ...(!shutdown.native && shutdown.terminationDrainSeconds !== undefined ? { terminationDrainDuration: `${shutdown.terminationDrainSeconds}s` } : {}),
+      }).trim(),
+      ...(shutdown.native ? { [ANNOTATION_NATIVE_SIDECAR]: 'true' } : {}),
       // The kubelet cannot reach the app's probes through a mesh with STRICT
       // mTLS; the injector rewrites them to the sidecar agent (port 15020),
       // which forwards them in plain text. Istio's default, stated.
@@ -117,10 +155,13 @@ export class MeshSidecarFeature implements IPodFeature {
   /** The resolved sidecar, once bound. */
   public sidecar?: MeshSidecar;
 
-  constructor(private readonly mesh: MeshProps) {}
+  /** `gracePeriodSeconds` gives the pod's grace period once its shutdown is resolved (bound before this feature). */
+  constructor(private readonly mesh: MeshProps, private readonly gracePeriodSeconds: () => number | undefined = () => undefined) {}
 
   public bind(context: PodContext): PodFeatureBinding {
-    const sidecar = this.sidecar = resolveMeshSidecar(context.checker, this.mesh, context.rpsPerPod, context.name);
+    // A native sidecar where the kubelet runs them; else the proxy drains for the whole grace period.
+    const native = context.kubernetesVersion.atLeast(NATIVE_SIDECAR_SINCE);
+    const sidecar = this.sidecar = resolveMeshSidecar(context.checker, this.mesh, context.rpsPerPod, context.name, { native, terminationDrainSeconds: this.gracePeriodSeconds() });
     for (const port of context.ports) {
       context.checker.check(!ISTIO_RESERVED_PORTS.includes(port.port), port.prop ?? 'port', `(${port.port}) is a port the Istio sidecar uses`, 'choose a port outside 15000-15090, such as 8080');
     }

@@ -221,16 +221,15 @@ export class LoadTest extends Construct {
     const secretHeaders = props.secretHeaders ?? {};
     checkSecretHeaders(checker, secretHeaders, props.headers ?? {});
     // A Job's sidecar is sized like a service's: from the rate it carries (Fortio's 0 means as fast as it goes).
-    const sidecar = props.mesh ? resolveMeshSidecar(checker, {}, props.qps > 0 ? props.qps : undefined) : undefined;
+    // A Job with a sidecar completes only when the sidecar is a native one (Kubernetes 1.28+, Istio 1.20+ per pod).
+    const sidecar = props.mesh ? resolveMeshSidecar(checker, {}, props.qps > 0 ? props.qps : undefined, undefined, { native: true }) : undefined;
     checker.throwIfAny();
     this.args = Object.freeze(fortioLoadArgs(props.target, props, secretHeaders));
     this.job = new kplus.Job(this, 'Job', {
       metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } },
       podMetadata: {
         labels: { ...identity.labels, [ISTIO_INJECT_LABEL]: String(props.mesh ?? false) },
-        // A Job with a sidecar never completes unless the sidecar is a native
-        // sidecar (init container, Kubernetes 1.28+), which Istio 1.20+ does per pod.
-        annotations: sidecar ? { 'sidecar.istio.io/nativeSidecar': 'true', ...sidecar.annotations } : undefined,
+        annotations: sidecar ? { ...sidecar.annotations } : undefined,
       },
       backoffLimit: 0,
       ttlAfterFinished: props.ttlAfterFinished ?? Duration.hours(1),

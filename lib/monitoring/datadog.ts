@@ -25,17 +25,28 @@ export const ENVOY_LATENCY = 'trace.envoy.proxy';
 /**
  * The Datadog Istio integration's metrics, by the names its OpenMetrics V2
  * check (`use_openmetrics: true`, the mode the integration's README
- * recommends) sends, as DataDog/integrations-core istio/metadata.csv lists
- * them; a copy of the rows is in test/fixtures/datadog. There is no V2 name
- * for injection failures: they are requests less successes (Datadog's own
- * monitor, istio/assets/monitors/failed_sidecar_injection.json, does the same).
+ * recommends) sends. The V2 check sends every Prometheus counter as
+ * `<name>.count`, a monotonic count (datadog_checks_base
+ * openmetrics/v2/transformers/counter.py: `metric_name = f'{metric_name}.count'`),
+ * after dropping a `_total` suffix from the mapped name (istio's
+ * construct_metrics_config). DataDog/integrations-core istio/metadata.csv
+ * lists some of these `.count` names as V2 rows; for the injection failures
+ * and the xDS rejects it lists only the V1 row (`..._total`, `total_xds_rejects`),
+ * from which the rule gives the V2 name, and the integration's e2e test
+ * (istio/tests/test_e2e.py) names `istio.sidecar_injection.failure.count`.
+ * Copies of the rows and lines are in test/fixtures/datadog.
  */
-export const ISTIO_INJECTION_REQUESTS = 'istio.sidecar_injection.requests.count';
-export const ISTIO_INJECTION_SUCCESSES = 'istio.sidecar_injection.success.count';
+export const ISTIO_INJECTION_FAILURES = 'istio.sidecar_injection.failure.count';
 export const ISTIO_VALIDATION_FAILURES = 'istio.galley.validation.failed.count';
-export const ISTIO_XDS_REJECTS = 'istio.pilot.total_xds_rejects';
-/** Requests through the mesh's sidecars: reported as long as the mesh serves, so its absence means the integration stopped. */
+export const ISTIO_XDS_REJECTS = 'istio.pilot.total_xds_rejects.count';
+/** Requests through the mesh's sidecars: reported as long as the mesh serves, so its absence means the data-plane scrape stopped. */
 export const ISTIO_MESH_REQUESTS = 'istio.mesh.request.count';
+/**
+ * A gauge every scraped istiod reports at every check run (metadata.csv:
+ * `istio.go.goroutines`, gauge, V1 and V2): its absence means the control
+ * plane's scrape stopped, and with it every control-plane monitor.
+ */
+export const ISTIOD_HEARTBEAT = 'istio.go.goroutines';
 
 /** How long a monitor that expects data waits before it reports none, in minutes. */
 export const NO_DATA_TIMEFRAME_MINUTES = 30;
@@ -68,7 +79,7 @@ export interface DatadogMonitorsProps {
   /**
    * The runbook of a signal, linked from every alert message. Given the
    * monitor's key (`error-rate`, `latency-p99`, `mesh-error-rate`,
-   * `injection-failures`, `validation-failures`, `xds-rejects`, `istio-metrics-silent`)
+   * `injection-failures`, `validation-failures`, `xds-rejects`, `istio-metrics-silent`, `istiod-metrics-silent`)
    * and the service (a front proxy's Envoy workload for its monitors), if any.
    */
   readonly runbookUrl: (signal: string, service?: ObservableService) => string;
@@ -143,15 +154,19 @@ export function latencyP99Query(env: string, threshold: number, service: string)
   return `percentile(last_5m):p99:${ENVOY_LATENCY}{${scope(env, service)}} > ${threshold}`;
 }
 
-/** A count that must stay at zero; `minus` is subtracted first (requests less successes). */
-export function countQuery(metric: string, env: string, minus?: string): string {
-  const s = scope(env);
-  return `sum(last_10m):${countOf(metric, s)}${minus ? ` - ${countOf(minus, s)}` : ''} > 0`;
+/** A count that must stay at zero. */
+export function countQuery(metric: string, env: string): string {
+  return `sum(last_10m):${countOf(metric, scope(env))} > 0`;
 }
 
 /** A count that must not fall to nothing. */
 export function silenceQuery(metric: string, env: string): string {
   return `sum(last_${NO_DATA_TIMEFRAME_MINUTES}m):${countOf(metric, scope(env))} < 1`;
+}
+
+/** A gauge that must keep arriving: alerts on no data (its value never falls below 1 while reported). */
+export function heartbeatQuery(metric: string, env: string): string {
+  return `max(last_${NO_DATA_TIMEFRAME_MINUTES}m):max:${metric}{${scope(env)}} < 1`;
 }
 
 function message(what: string, runbook: string, notify: string[], noData: boolean, below: boolean): string {
@@ -171,9 +186,10 @@ function message(what: string, runbook: string, notify: string[], noData: boolea
  * docs/monitoring-and-load-tests.md):
  * - a service's monitors: when the service declares expected traffic
  *   (`throughput`), since silence then means its traffic or its tracing stopped;
- * - the mesh-wide error rate and the integration's silence monitor: always;
+ * - the mesh-wide error rate and the two silence monitors (the sidecars'
+ *   requests, istiod's heartbeat): always;
  * - the control plane's failure counters: never, since they report only when
- *   a failure happens (the silence monitor covers them).
+ *   a failure happens (istiod's heartbeat covers their scrape).
  */
 function monitor(name: string, what: string, query: string, thresholds: AlertThresholds, tags: string[], runbook: string, notify: string[],
   noData: boolean, below = false): MonitorSpec {
@@ -246,10 +262,11 @@ export function monitorSpecs(props: DatadogMonitorsProps): KeyedMonitor[] {
   if (props.controlPlane ?? true) {
     const once: AlertThresholds = { critical: 0 };
     specs.push(
-      { key: 'istio-injection-failures', spec: monitor(`[${env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_REQUESTS, env, ISTIO_INJECTION_SUCCESSES), once, base, props.runbookUrl('injection-failures'), props.notify, false) },
+      { key: 'istio-injection-failures', spec: monitor(`[${env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_FAILURES, env), once, base, props.runbookUrl('injection-failures'), props.notify, false) },
       { key: 'istio-validation-failures', spec: monitor(`[${env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, env), once, base, props.runbookUrl('validation-failures'), props.notify, false) },
       { key: 'istio-xds-rejects', spec: monitor(`[${env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, env), once, base, props.runbookUrl('xds-rejects'), props.notify, false) },
       { key: 'istio-metrics-silent', spec: monitor(`[${env}] istio: integration silent`, 'Requests reported by the Istio integration', silenceQuery(ISTIO_MESH_REQUESTS, env), { critical: 1 }, base, props.runbookUrl('istio-metrics-silent'), props.notify, true, true) },
+      { key: 'istiod-metrics-silent', spec: monitor(`[${env}] istio: control plane silent`, "istiod's metrics (goroutines)", heartbeatQuery(ISTIOD_HEARTBEAT, env), { critical: 1 }, base, props.runbookUrl('istiod-metrics-silent'), props.notify, true, true) },
     );
   }
   return specs;
@@ -354,11 +371,10 @@ export function dashboardWidgets(env: string): Widget[] {
     ], 'errors / hits'),
     timeseries('p99 latency by service (s)', [metricQuery('p99', `p99:${ENVOY_LATENCY}{${e}} by {service}`)], 'p99'),
     timeseries('Istio control plane failures', [
-      metricQuery('requests', `sum:${ISTIO_INJECTION_REQUESTS}{${e}}.as_count()`),
-      metricQuery('successes', `sum:${ISTIO_INJECTION_SUCCESSES}{${e}}.as_count()`),
+      metricQuery('injection', `sum:${ISTIO_INJECTION_FAILURES}{${e}}.as_count()`),
       metricQuery('validation', `sum:${ISTIO_VALIDATION_FAILURES}{${e}}.as_count()`),
       metricQuery('xds', `sum:${ISTIO_XDS_REJECTS}{${e}}.as_count()`),
-    ], '(requests - successes) + validation + xds'),
+    ], 'injection + validation + xds'),
   ];
 }
 

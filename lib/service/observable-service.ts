@@ -302,9 +302,10 @@ export class ObservableService extends Construct implements IObservableWorkload 
     const ports: WorkloadPort[] = [{ name: this.protocol.name, port: this.port, appProtocol: this.protocol.name, prop: 'port' }];
     if (this.health.port !== this.port) ports.push({ name: 'health', port: this.health.port, internal: true, prop: 'health.port' });
     this.tracing = props.tracing;
-    const mesh = props.mesh ? new MeshSidecarFeature(props.mesh) : undefined;
     const shutdown = new ShutdownFeature(props.shutdown);
-    const features: IPodFeature[] = [...(props.tracing ? [tracingFeature(props.tracing)] : []), ...(mesh ? [mesh] : []), shutdown];
+    const mesh = props.mesh ? new MeshSidecarFeature(props.mesh, () => shutdown.plan?.gracePeriodSeconds) : undefined;
+    // The shutdown is bound before the sidecar, which drains for the pod's grace period.
+    const features: IPodFeature[] = [...(props.tracing ? [tracingFeature(props.tracing)] : []), shutdown, ...(mesh ? [mesh] : [])];
     const bound = bindFeatures(features, {
       name: this.name, namespace: this.namespace, version: this.version, ports, rpsPerPod: this.capacity?.rpsPerPod, checker,
       kubernetesVersion: KubernetesVersion.targetOf(this),

@@ -108,12 +108,12 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
       ...spec.probes,
       resources: spec.resources,
       securityContext: containerSecurityContext(security),
-      lifecycle: spec.preStop?.handler ? { preStop: spec.preStop.handler } : undefined,
     }],
   });
-  // The kubelet's pre-stop sleep action (Kubernetes 1.30+) is newer than cdk8s-plus-27's API.
-  const newer: NewerField[] = spec.preStop?.sleepSeconds === undefined ? []
-    : [{ path: '/spec/template/spec/containers/0/lifecycle', value: { preStop: { sleep: { seconds: spec.preStop.sleepSeconds } } } }];
+  // The pre-stop handler is written as is: cdk8s-plus-27's API has neither the kubelet's
+  // sleep action (Kubernetes 1.30+) nor an HTTP hook's headers.
+  const newer: NewerField[] = spec.preStop === undefined ? []
+    : [{ path: '/spec/template/spec/containers/0/lifecycle', value: { preStop: { ...spec.preStop } } }];
   writeNewerFields(deployment, deploymentMetadata, newer);
   deployment.select(kplus.LabelSelector.of({ labels: { ...identity.selector } }));
   deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: spec.tmpSize }));

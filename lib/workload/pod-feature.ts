@@ -6,7 +6,7 @@
  * constructs only choose which features apply.
  * @internal
  */
-import { EnvValue, Handler } from 'cdk8s-plus-27';
+import { EnvValue } from 'cdk8s-plus-27';
 import { PropChecker } from '../common/errors';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { envVarNameError } from '../common/names';
@@ -58,8 +58,12 @@ export interface PodFeatureBinding {
   readonly hostPaths?: readonly HostPathMount[];
   /** Where the pods send traffic because of the feature. */
   readonly egress?: readonly NetworkDestination[];
-  /** What the container does before it is signalled to stop: a cdk8s-plus handler, or the kubelet's sleep action. */
-  readonly preStop?: { readonly handler?: Handler; readonly sleepSeconds?: number };
+  /**
+   * What the container does before it is signalled to stop: a core/v1
+   * LifecycleHandler as JSON (`sleep`, `exec` or `httpGet`), written as is
+   * (cdk8s-plus-27 has neither the sleep action nor HTTP headers).
+   */
+  readonly preStop?: Readonly<Record<string, unknown>>;
   /** The pod's termination grace period, in seconds. */
   readonly terminationGracePeriodSeconds?: number;
 }

@@ -11,7 +11,6 @@
  * shutdown after SIGTERM, after which the kubelet kills it.
  */
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { IPodFeature, PodContext, PodFeatureBinding } from './pod-feature';
 
@@ -32,22 +31,26 @@ export const DEFAULT_SHUTDOWN_DRAIN_TIME = Duration.seconds(20);
 export class PreStopAction {
   /** The kubelet's `sleep` action (Kubernetes 1.30+): works with any image. */
   public static sleep(): PreStopAction {
-    return new PreStopAction('sleep', undefined, undefined, undefined);
+    return new PreStopAction('sleep', undefined, undefined, undefined, {});
   }
 
   /** Runs the image's own sleep binary (not in distroless images). */
   public static execSleep(binary: string = '/bin/sleep'): PreStopAction {
-    return new PreStopAction('exec', binary, undefined, undefined);
+    return new PreStopAction('exec', binary, undefined, undefined, {});
   }
 
-  /** An HTTP GET to the application, which answers after the delay (the application implements the wait). */
-  public static httpGet(path: string, port?: number): PreStopAction {
-    return new PreStopAction('http', undefined, path, port);
+  /**
+   * An HTTP GET to the application, which answers after the delay (the
+   * application implements the wait), on `port` (default: the container's
+   * first port), with `headers`.
+   */
+  public static httpGet(path: string, port?: number, headers: { readonly [name: string]: string } = {}): PreStopAction {
+    return new PreStopAction('http', undefined, path, port, headers);
   }
 
   /** No pre-stop action: SIGTERM comes at once (for workloads no Service routes to). */
   public static none(): PreStopAction {
-    return new PreStopAction('none', undefined, undefined, undefined);
+    return new PreStopAction('none', undefined, undefined, undefined, {});
   }
 
   private constructor(
@@ -59,6 +62,8 @@ export class PreStopAction {
     public readonly path: string | undefined,
     /** The port, for `httpGet`. */
     public readonly port: number | undefined,
+    /** The request headers, for `httpGet`. */
+    public readonly headers: { readonly [name: string]: string },
   ) {}
 }
 
@@ -119,14 +124,28 @@ export class ShutdownFeature implements IPodFeature {
       checker.check(delay >= 1, 'shutdown.delay', `(${delay}s) must be at least 1 second for the sleep action`, 'give the delay, or PreStopAction.none() for no pre-stop delay');
     }
     if (action.kind === 'exec') checker.check((action.binary ?? '').startsWith('/'), 'shutdown.action', `binary (${action.binary}) must be an absolute path`, "use '/bin/sleep'");
-    if (action.kind === 'http') checker.check((action.path ?? '').startsWith('/') && !/[\s?#]/.test(action.path ?? ''), 'shutdown.action', `path (${action.path}) must be an absolute path`, "use a path such as '/prestop'");
+    if (action.kind === 'http') {
+      checker.check((action.path ?? '').startsWith('/') && !/[\s?#]/.test(action.path ?? ''), 'shutdown.action', `path (${action.path}) must be an absolute path`, "use a path such as '/prestop'");
+      const port = action.port ?? context.ports[0]?.port;
+      checker.check(port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535, 'shutdown.action', `port (${port}) must be a port from 1 to 65535`, 'give the port the application answers the hook on');
+      for (const [name, value] of Object.entries(action.headers)) {
+        // core/v1 HTTPHeader: a header field name (RFC 7230 token), the value without line breaks.
+        checker.check(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value), 'shutdown.action', `header ${JSON.stringify(name)} must be a header name with a one-line value`, 'use a name such as X-Prestop');
+      }
+    }
     const gracePeriodSeconds = delay + drain;
-    checker.check(gracePeriodSeconds >= 1, 'shutdown', 'leaves a grace period of 0 seconds: the kubelet would kill the process at once', 'give a drain time of at least 1 second');
+    // Without time after SIGTERM the process is killed the moment the pre-stop wait ends (OBS-SHD1 is an error then).
+    checker.check(drain >= 1, 'shutdown.drainTime', `(${drain}s) leaves the process no time after SIGTERM: the kubelet kills it as the grace period (${gracePeriodSeconds}s) ends`,
+      'give the drain time the application needs to finish its requests, at least 1 second');
     this.plan = { delaySeconds: delay, gracePeriodSeconds, action: action.kind };
     const binding: { terminationGracePeriodSeconds: number; preStop?: PodFeatureBinding['preStop'] } = { terminationGracePeriodSeconds: gracePeriodSeconds };
-    if (action.kind === 'sleep') binding.preStop = { sleepSeconds: delay };
-    if (action.kind === 'exec') binding.preStop = { handler: kplus.Handler.fromCommand([action.binary as string, String(delay)]) };
-    if (action.kind === 'http') binding.preStop = { handler: kplus.Handler.fromHttpGet(action.path as string, action.port === undefined ? undefined : { port: action.port }) };
+    // core/v1 LifecycleHandler: exactly one of sleep, exec, httpGet.
+    if (action.kind === 'sleep') binding.preStop = { sleep: { seconds: delay } };
+    if (action.kind === 'exec') binding.preStop = { exec: { command: [action.binary as string, String(delay)] } };
+    if (action.kind === 'http') {
+      const headers = Object.entries(action.headers).map(([name, value]) => ({ name, value }));
+      binding.preStop = { httpGet: { path: action.path, port: action.port ?? context.ports[0]?.port, scheme: 'HTTP', ...(headers.length > 0 ? { httpHeaders: headers } : {}) } };
+    }
     return binding;
   }
 }

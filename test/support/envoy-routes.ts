@@ -3,12 +3,20 @@
  * whose match accepts the request path wins (envoy/config/route/v3/route_components.proto,
  * RouteMatch). Matching reads the path without its query string; `prefix`
  * is a string prefix, `path` the exact path, and `path_separated_prefix`
- * the path itself or the path followed by `/`.
+ * the path itself or the path followed by `/`; `case_sensitive: false` ignores case.
  */
 import { Manifest } from './synth';
 
-function matches(match: Manifest, requestPath: string): boolean {
-  const path = requestPath.split('?')[0];
+function matches(match: Manifest, requestPath: string, headers: Record<string, string>): boolean {
+  // Every header matcher must hold (HeaderMatcher with string_match.exact, the only kind the library writes).
+  for (const h of match.headers ?? []) {
+    if (h.string_match?.exact === undefined) throw new Error(`a header matcher the tests do not model: ${JSON.stringify(h)}`);
+    if (headers[h.name] !== h.string_match.exact) return false;
+  }
+  // case_sensitive: false compares prefix and path matches in any case.
+  const fold = (text: string) => (match.case_sensitive === false ? text.toLowerCase() : text);
+  const path = fold(requestPath.split('?')[0]);
+  if (match.case_sensitive === false) match = Object.fromEntries(Object.entries(match).map(([k, v]) => [k, typeof v === 'string' ? fold(v) : v]));
   if (match.prefix !== undefined) return path.startsWith(match.prefix);
   if (match.path !== undefined) return path === match.path;
   if (match.path_separated_prefix !== undefined) return path === match.path_separated_prefix || path.startsWith(`${match.path_separated_prefix}/`);
@@ -16,8 +24,8 @@ function matches(match: Manifest, requestPath: string): boolean {
 }
 
 /** What Envoy does with a request path: a direct status, or the cluster it routes to. */
-export function routeOf(routes: Manifest[], requestPath: string): string {
-  const route = routes.find((r) => matches(r.match, requestPath));
+export function routeOf(routes: Manifest[], requestPath: string, headers: Record<string, string> = {}): string {
+  const route = routes.find((r) => matches(r.match, requestPath, headers));
   if (!route) return 'no route (404)';
   return route.direct_response ? `direct ${route.direct_response.status}` : `cluster ${route.route.cluster}`;
 }
