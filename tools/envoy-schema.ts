@@ -38,6 +38,9 @@ if (require.main === module) {
   const out = process.argv[2] ?? envoySchemaFile();
   const json = envoySchemaJson();
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify(json));
-  console.log(`${path.relative(process.cwd(), out)}: ${Object.keys(json.messages).length} Envoy API messages from ${json.source}`);
+  // Renamed into place, so a process reading the file never sees half of it.
+  fs.writeFileSync(`${out}.${process.pid}`, JSON.stringify(json));
+  fs.renameSync(`${out}.${process.pid}`, out);
+  // On stderr: `npm pack --json` builds (prepare) and must print only its JSON on stdout.
+  console.error(`${path.relative(process.cwd(), out)}: ${Object.keys(json.messages).length} Envoy API messages from ${json.source}`);
 }
