@@ -12,8 +12,9 @@ function packedFiles(): string[] {
   try {
     fs.cpSync(ROOT, copy, { recursive: true, filter: (src) => !['node_modules', 'build', 'build-bench', 'dist', '.git', 'coverage'].includes(path.relative(ROOT, src)) });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-    // Runs the prepare script (npm run build) in the copy, as `npm publish` would, then lists the tarball.
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    // Runs the prepare script (npm run build) in the copy, as `npm publish` would, then lists the
+    // tarball; --offline: tests do not reach the registry.
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
