@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { NodeGroup, ObservableService, Startup } from '../lib';
 
 /**
- * The accounting product's journal API (article 002's setting): an HTTP/1.1
+ * The accounting product's journal API: an HTTP/1.1
  * service behind a ClusterIP Service, sized from its expected traffic.
  */
 export class AccountingHttpChart extends Chart {

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ProductionReadiness, ProxyBenchmark } from '../lib';
 
 /**
- * Article 003's first phase, Istio's own harness on the team's cluster:
+ * The first phase of load testing a mesh, Istio's own harness on the team's cluster:
  * Fortio client → Fortio server at 1000 req/s with 1 KB payloads, once
  * without sidecars and once with, to measure what the proxy costs here.
  */

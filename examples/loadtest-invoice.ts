@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { LoadTest, MockBackend, ObservableService, ProductionReadiness } from '../lib';
 
 /**
- * Article 003's second phase: a single-service load test. The invoice API
+ * The second phase of load testing a mesh: a single-service load test. The invoice API
  * runs alone in its own namespace; its dependencies are nginx mocks under
  * their real names, so the service's config is unchanged; Fortio holds a
  * fixed rate and reports the latency percentiles in its log.

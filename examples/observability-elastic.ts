@@ -1,10 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
 
 /**
- * Article 001: applications send traces, metrics and logs with the
+ * Applications send traces, metrics and logs with the
  * OpenTelemetry SDK to a Collector gateway, which adds Kubernetes metadata
  * and exports to Elastic APM Server over OTLP. The APM secret token stays in
  * the Secret ECK created; the collector reads it into an environment variable.
@@ -15,18 +14,16 @@ export class ObservabilityElasticChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'accounting', ...props });
 
-    // Created by ECK for an ApmServer named "apm-server" in elastic-system.
-    const apmToken = kplus.Secret.fromSecretName(this, 'ApmToken', 'apm-server-apm-token');
+    // The collector runs beside the ECK ApmServer "apm-server", in its namespace: ECK
+    // writes the APM secret token and the public CA there, and a pod reads Secrets
+    // of its own namespace only. The exporter trusts ECK's self-signed CA.
     this.collector = new OtelCollector(this, 'otel-collector', {
       namespace: 'observability',
       // The gateway belongs to the observability platform, not to the product that declares it.
       partOf: 'observability',
       autoscaling: { minReplicas: 2, maxReplicas: 6 },
       nodeGroup: NodeGroup.named('observability'),
-      exporters: [OtelExporter.elasticApm({
-        host: 'apm-server-apm-http.elastic-system.svc',
-        secretToken: { secret: apmToken, key: 'secret-token' },
-      })],
+      exporters: [OtelExporter.eckApmServer({ apmServer: 'apm-server', namespace: 'observability' })],
     });
 
     ProductionReadiness.suppress(this.collector, 'OBS-CAP1',

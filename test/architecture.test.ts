@@ -84,7 +84,7 @@ test('the kernel and the common helpers import no construct folder', () => {
 // The public API is a decision: a new runtime export changes this list.
 const ROOT_EXPORTS = [
   'ConfigurationError', 'DEFAULT_ENVOY_IMAGE', 'DEFAULT_OTEL_COLLECTOR_IMAGE', 'DatadogAgent', 'DatadogMonitors', 'DatadogServiceDashboard', 'DisruptionBudget',
-  'EnvoyConfigError', 'FORTIO_IMAGE', 'FrontEnvoy', 'ISTIO_1_10_MODEL', 'ISTIO_1_24_MODEL', 'Level', 'LoadTest', 'MAX_UPSTREAMS_COMPACT', 'MAX_UPSTREAMS_INDENTED',
+  'EnvoyConfigError', 'FORTIO_IMAGE', 'FrontEnvoy', 'FrontLoadBalancer', 'IpFamily', 'KubernetesVersion', 'PreStopAction', 'ISTIO_1_10_MODEL', 'ISTIO_1_24_MODEL', 'Level', 'LoadTest', 'MAX_UPSTREAMS_COMPACT', 'MAX_UPSTREAMS_INDENTED',
   'MeshDestinationRule', 'MeshPeerAuthentication', 'MeshSidecarScope', 'MeshTelemetry', 'MockBackend', 'NGINX_UNPRIVILEGED_IMAGE', 'NodeGroup', 'ObservableService',
   'OtelCollector', 'OtelExporter', 'PRODUCTION_READINESS_RULES', 'ProductionReadiness', 'ProductionReadinessValidation', 'PrometheusAlerts', 'PropagationStyle',
   'Protocol', 'ProxyBenchmark', 'SidecarSizing', 'Signal', 'SpreadMode', 'Startup', 'TopologyDiagram', 'TopologySpread', 'Tracing', 'TracingProvider',

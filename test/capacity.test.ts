@@ -12,7 +12,7 @@ test.each([
   expect(podsFor(rps, perPod)).toBe(pods);
 });
 
-test('article 003: pod counts at normal and at peak are both known', () => {
+test('pod counts at normal and at peak are both known', () => {
   const checker = new PropChecker(testChart());
   expect(capacityPlan(checker, { normalRps: 700, peakRps: 2100, rpsPerPod: 150 })).toEqual({
     normalRps: 700, peakRps: 2100, rpsPerPod: 150, podsAtNormal: 5, podsAtPeak: 14,

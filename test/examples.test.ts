@@ -26,7 +26,7 @@ describe.each(exampleCharts.map((c) => [c.node.id, c] as const))('example %s', (
     const crds = manifests.filter(hasCrdSchema);
     const datadog = manifests.filter((m) => m.apiVersion.startsWith('datadoghq.com/'));
     const kubernetes = manifests.filter((m) => !crds.includes(m) && !datadog.includes(m));
-    expect(kubernetes.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(kubernetes.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
     expect(datadog.flatMap(datadogCrdErrors)).toEqual([]);
     if (crds.length > 0) expect(crdSchemaErrors(crds)).toEqual([]);
   });
@@ -62,7 +62,7 @@ test('every example Envoy bootstrap validates against Envoy API with zero issues
   for (const front of fronts) expect(validateEnvoyConfig(front.config)).toEqual([]);
 });
 
-test('article 000: Envoy traces to the Datadog agent through its ClusterIP Service', () => {
+test('Envoy traces to the Datadog agent through its ClusterIP Service', () => {
   const front = exampleCharts.find((c) => c.node.id === 'envoy-datadog')!.node.findAll().find((n): n is FrontEnvoy => n instanceof FrontEnvoy)!;
   const clusters = (front.config.static_resources as Manifest).clusters as Manifest[];
   const agent = clusters.find((c) => c.name === 'datadog_agent')!;
@@ -70,14 +70,14 @@ test('article 000: Envoy traces to the Datadog agent through its ClusterIP Servi
   expect(agent.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'datadog.datadog.svc.cluster.local', port_value: 8126 });
 });
 
-test('article 002: one front Envoy over a ClusterIP HTTP/1.1 upstream and a headless gRPC upstream', () => {
+test('one front Envoy over a ClusterIP HTTP/1.1 upstream and a headless gRPC upstream', () => {
   const front = exampleCharts.find((c) => c.node.id === 'envoy-health')!.node.findAll().find((n): n is FrontEnvoy => n instanceof FrontEnvoy)!;
   expect(front.upstreams.map((u) => [u.cluster, u.headless, u.http2])).toEqual([['ledger.accounting', true, true], ['journal-api.accounting', false, false]]);
   expect(front.healthPath).toBe('/_envoy/health');
   expect(front.externalHealthPaths).toEqual({ 'journal-api.accounting.svc.cluster.local': '/journal/healthz' });
 });
 
-test('article 001: apps send OTLP to the collector, which exports to Elastic APM with the token from its Secret', () => {
+test('apps send OTLP to the collector, which exports to Elastic APM with the token from its Secret', () => {
   const c = exampleCharts.find((ch) => ch.node.id === 'observability-elastic')!;
   const collector = c.node.findAll().find((n): n is OtelCollector => n instanceof OtelCollector)!;
   expect(checkCollectorPipelines(collector.config)).toEqual([]);
@@ -92,7 +92,7 @@ test('article 001: apps send OTLP to the collector, which exports to Elastic APM
   expect(token.valueFrom.secretKeyRef).toEqual({ name: 'apm-server-apm-token', key: 'secret-token' });
 });
 
-test('article 000: the service behind the front Envoy carries the Datadog wiring', () => {
+test('the service behind the front Envoy carries the Datadog wiring', () => {
   const manifests = Testing.synth(exampleCharts.find((ch) => ch.node.id === 'envoy-datadog')!) as Manifest[];
   const api = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'expenses-api')!;
   expect(api.spec.template.metadata.labels['tags.datadoghq.com/service']).toBe('expenses-api');
@@ -109,7 +109,7 @@ test('no ConfigMap of any example holds a credential', () => {
   }
 });
 
-test('article 003: the injected workloads carry the label and the four sizing annotations; the four mesh resources are emitted', () => {
+test('the injected workloads carry the label and the four sizing annotations; the four mesh resources are emitted', () => {
   const manifests = Testing.synth(exampleCharts.find((ch) => ch.node.id === 'istio-mesh')!) as Manifest[];
   const deployments = manifests.filter((m) => m.kind === 'Deployment');
   expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['checkout-api', 'ledger']);

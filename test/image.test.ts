@@ -31,3 +31,37 @@ test.each([
   if (typeof image === 'string') throw new Error(image);
   expect(isPinned(image)).toBe(pinned);
 });
+
+describe('default images', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require('../lib') as typeof import('../lib');
+  const images: ReadonlyArray<readonly [string, string, string]> = [
+    ['DEFAULT_ENVOY_IMAGE', lib.DEFAULT_ENVOY_IMAGE, 'docs/front-proxy.md'],
+    ['DEFAULT_OTEL_COLLECTOR_IMAGE', lib.DEFAULT_OTEL_COLLECTOR_IMAGE, 'docs/telemetry.md'],
+    ['FORTIO_IMAGE', lib.FORTIO_IMAGE, 'docs/monitoring-and-load-tests.md'],
+    ['NGINX_UNPRIVILEGED_IMAGE', lib.NGINX_UNPRIVILEGED_IMAGE, 'docs/monitoring-and-load-tests.md'],
+  ];
+
+  test.each(images)('%s is pinned to a release tag and is the image its page states', (_name, image, page) => {
+    const parsed = parseImage(image);
+    expect(typeof parsed).not.toBe('string');
+    expect(isPinned(parsed as Exclude<typeof parsed, string>)).toBe(true);
+    // A release version in the tag (x.y.z), not a moving tag such as 'latest', 'distroless-dev' or '1.40'.
+    expect((parsed as { tag?: string }).tag).toMatch(/(^|-v)\d+\.\d+\.\d+(-[a-z]+)?$/);
+    expect(fs.readFileSync(path.join(__dirname, '..', page), 'utf8')).toContain(`\`${image}\``);
+  });
+
+  test.each(images)('%s has its upstream source cited beside it', (name) => {
+    const source = fs.readdirSync(path.join(__dirname, '..', 'lib'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => fs.readFileSync(path.join(__dirname, '..', 'lib', f), 'utf8'))
+      .find((text) => text.includes(`export const ${name} =`))!;
+    const comment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export const (\w+) =/g;
+    const cited = [...source.matchAll(comment)].find((m) => m[2] === name)?.[1] ?? '';
+    // A release named with where it was confirmed (a changelog, a release, a digest in public manifests).
+    expect(cited).toMatch(/\d+\.\d+\.\d+/);
+    expect(cited).toMatch(/changelog|CHANGES|release|digest|tag/i);
+  });
+});

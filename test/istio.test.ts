@@ -101,9 +101,9 @@ describe('the sidecar on ObservableService', () => {
   test('proxy config: concurrency from the CPU limit, and holdApplicationUntilProxyStarts', () => {
     const big = meshService({ throughput: { normalRps: 5000, peakRps: 20000, rpsPerPod: 5000 }, mesh: { holdApplicationUntilProxyStarts: true } });
     expect(big.template.metadata.annotations['sidecar.istio.io/proxyCPULimit']).toBe('3000m');
-    expect(big.template.metadata.annotations['proxy.istio.io/config']).toBe('concurrency: 3\nholdApplicationUntilProxyStarts: true');
+    expect(big.template.metadata.annotations['proxy.istio.io/config']).toBe('concurrency: 3\nholdApplicationUntilProxyStarts: true\ntracingServiceName: CANONICAL_NAME_ONLY');
     const given = meshService({ mesh: { concurrency: 2 } });
-    expect(given.template.metadata.annotations['proxy.istio.io/config']).toBe('concurrency: 2\nholdApplicationUntilProxyStarts: false');
+    expect(given.template.metadata.annotations['proxy.istio.io/config']).toBe('concurrency: 2\nholdApplicationUntilProxyStarts: false\ntracingServiceName: CANONICAL_NAME_ONLY');
   });
 
   test('probes keep working through the rewrite, metrics merging is off unless asked', () => {
@@ -211,7 +211,7 @@ describe('mesh resources', () => {
 });
 
 describe('istiod autoscaling', () => {
-  test('article 003 mesh (2000 proxies): HPA on CPU at 80%, 2 to 4 replicas', () => {
+  test('a mesh of 2000 proxies: HPA on CPU at 80%, 2 to 4 replicas', () => {
     const { values, reasoning } = istiodAutoscaling({ proxies: 2000 });
     expect(values.pilot).toEqual({
       autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 4, cpu: { targetAverageUtilization: 80 }, resources: { requests: { cpu: '1000m', memory: '1536Mi' } },

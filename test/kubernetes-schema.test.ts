@@ -37,5 +37,5 @@ test('free-form maps such as labels are not mistaken for unknown fields', () => 
 });
 
 test('a kind without a schema is an error, not a pass', () => {
-  expect(kubernetesSchemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual(['no Kubernetes schema for example.com/v1 Widget']);
+  expect(kubernetesSchemaErrors({ apiVersion: 'example.com/v1', kind: 'Widget' })).toEqual(['no Kubernetes 1.33 schema for example.com/v1 Widget']);
 });

@@ -35,6 +35,25 @@ describe('Fortio arguments', () => {
     expect(fortioLoadArgsError(args)).toBeUndefined();
   });
 
+  test("a gRPC service through one of its own methods, with the health load kept as the default", () => {
+    const c = chart();
+    const ledger = new ObservableService(c, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC });
+    const args = fortioLoadArgs({ service: ledger, grpcMethod: 'ledger.v1.Ledger/GetBalance' }, { qps: 1000 });
+    expect(args.slice(-4)).toEqual(['-grpc', '-grpc-method', 'ledger.v1.Ledger/GetBalance', 'ledger.loadtest.svc.cluster.local:9090']);
+    expect(args).not.toContain('-healthservice');
+    expect(fortioLoadArgsError(args)).toBeUndefined();
+    new LoadTest(c, 'ledger-load', { target: { service: ledger, grpcMethod: 'ledger.v1.Ledger/GetBalance' }, qps: 100 });
+    expect(synth(c).find((m) => m.kind === 'Job')!.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['-grpc-method', 'ledger.v1.Ledger/GetBalance']));
+  });
+
+  test('a gRPC method on an HTTP service, or a name that is no full method name, is an error', () => {
+    const c = chart();
+    const web = new ObservableService(c, 'web', { image: 'a/web:1', port: 8080 });
+    const ledger = new ObservableService(c, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC });
+    expect(constructError(() => new LoadTest(c, 'a', { target: { service: web, grpcMethod: 'web.v1.Web/Get' }, qps: 1 })).problems.map((p) => p.prop)).toEqual(['target.grpcMethod']);
+    expect(constructError(() => new LoadTest(c, 'b', { target: { service: ledger, grpcMethod: 'GetBalance' }, qps: 1 })).message).toMatch(/must be a full method name, package.Service\/Method/);
+  });
+
   test('the grammar check rejects what fortio would', () => {
     expect(fortioLoadArgsError(['load', '-qps', 'fast', 'http://x'])).toMatch(/-qps has an invalid value/);
     expect(fortioLoadArgsError(['load', '-duration', '5s', 'http://x'])).toMatch(/-duration is not a fortio load flag/);
@@ -130,7 +149,7 @@ describe('MockBackend', () => {
     expect(c.securityContext).toMatchObject({ runAsUser: 101, runAsNonRoot: true, readOnlyRootFilesystem: true });
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ mountPath: '/tmp', name: 'tmp' }, { mountPath: '/etc/nginx/mock', name: 'mock-config', readOnly: true }]));
     expect(c.command).toEqual(['nginx', '-g', 'daemon off;', '-c', '/etc/nginx/mock/nginx.conf']);
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
   });
 
   test("bad input: a '$' in a body, a probe path, a duplicate, a low port", () => {
@@ -156,6 +175,6 @@ describe('ProxyBenchmark', () => {
     expect(args[0].slice(0, -1)).toEqual(args[1].slice(0, -1));
     for (const a of args) expect(fortioLoadArgsError(a)).toBeUndefined();
     expect(args[0]).toEqual(expect.arrayContaining(['-qps', '1000', '-payload-size', '1024']));
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
   });
 });

@@ -1,16 +1,22 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { DatadogMonitors, DatadogMonitorsProps, DatadogServiceDashboard, ObservableService, PrometheusAlerts, Protocol } from '../lib';
+import { parse } from 'yaml';
+import { DatadogMonitors, DatadogMonitorsProps, DatadogServiceDashboard, FrontEnvoy, ObservableService, PrometheusAlerts, Protocol, Tracing } from '../lib';
 import { dashboardWidgets, monitorSpecs } from '../lib/monitoring/datadog';
 import { crdSchemaErrors } from './support/crd-schema';
 import { datadogCrdErrors } from './support/datadog-crd';
 import { constructError } from './support/errors';
-import { Manifest, synth } from './support/synth';
+import { Manifest, appContainer, synth } from './support/synth';
 
 function product() {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'payments' });
-  const checkout = new ObservableService(chart, 'checkout', { image: 'a/checkout:1', port: 8080 });
-  const ledger = new ObservableService(chart, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC });
-  return { chart, checkout, ledger };
+  const tracing = Tracing.datadog({ env: 'production' });
+  const checkout = new ObservableService(chart, 'checkout', {
+    image: 'a/checkout:1', port: 8080, mesh: {}, tracing, throughput: { normalRps: 100, peakRps: 400, rpsPerPod: 100 },
+  });
+  const ledger = new ObservableService(chart, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC, mesh: {}, tracing });
+  return { chart, checkout, ledger, tracing };
 }
 
 const runbook = (signal: string, service?: ObservableService) => `https://runbooks.example.com/${service?.name ?? 'mesh'}/${signal}`;
@@ -18,6 +24,52 @@ const runbook = (signal: string, service?: ObservableService) => `https://runboo
 function monitorsProps(p: ReturnType<typeof product>, overrides: Partial<DatadogMonitorsProps> = {}): DatadogMonitorsProps {
   return { services: [p.checkout, p.ledger], env: 'production', notify: ['@slack-payments'], runbookUrl: runbook, ...overrides };
 }
+
+/** The rows of a metadata CSV (the first column is the name), by name. */
+function metricRows(file: string): Map<string, string> {
+  const lines = fs.readFileSync(path.join(__dirname, 'fixtures', 'datadog', file), 'utf8').trim().split('\n').slice(1);
+  return new Map(lines.map((l) => [l.split(',')[0], l]));
+}
+
+/** The metric names a Datadog query reads: `<aggregator>:<metric>{`. */
+function metricsOf(query: string): string[] {
+  return [...query.matchAll(/(?:sum|avg|min|max|p\d\d):([a-z0-9_.]+)\{/g)].map((m) => m[1]);
+}
+
+/**
+ * The `service` of the spans a sidecar writes, derived from the pod template the
+ * way istiod does (istio/istio pkg/bootstrap/config.go getServiceCluster; label
+ * precedence from pkg/kube/labels/labels.go): with `tracingServiceName:
+ * CANONICAL_NAME_ONLY` the canonical name (`service.istio.io/canonical-name`, then
+ * `app.kubernetes.io/name`, then `app`, then the workload's name); by default
+ * `<app>.<namespace>`.
+ */
+function sidecarSpanService(deployment: Manifest): string {
+  const { labels = {}, annotations = {} } = deployment.spec.template.metadata;
+  const proxyConfig = parse(annotations['proxy.istio.io/config'] ?? '{}') ?? {};
+  if (proxyConfig.tracingServiceName === 'CANONICAL_NAME_ONLY') {
+    return labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels.app ?? deployment.metadata.name;
+  }
+  return `${labels.app ?? labels['app.kubernetes.io/name'] ?? deployment.metadata.name}.${deployment.metadata.namespace}`;
+}
+
+/**
+ * The `service` of a front proxy's spans: Envoy's Datadog tracer takes
+ * `service_name` from its config, and DD_SERVICE in its environment wins
+ * (DataDog/dd-trace-cpp tracer_config.cpp: the environment over the code).
+ */
+function frontSpanService(manifests: Manifest[], front: FrontEnvoy): string {
+  const config = JSON.parse(manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === front.configMap.name)!.data['envoy.json']);
+  const fromConfig = config.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing.provider.typed_config.service_name;
+  const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === front.proxy.name)!;
+  const env = appContainer(deployment).env?.find((e: Manifest) => e.name === 'DD_SERVICE');
+  if (!env) return fromConfig;
+  const label = /^metadata\.labels\['(.+)'\]$/.exec(env.valueFrom?.fieldRef?.fieldPath ?? '')?.[1];
+  return env.value ?? deployment.spec.template.metadata.labels[label!];
+}
+
+/** The `service:` tag a monitor filters on. */
+const serviceTag = (query: string) => /service:([^,}]+)/.exec(query)?.[1];
 
 describe('Datadog monitors', () => {
   test('the error-rate query of each service divides its Envoy errors by its hits, with the critical threshold', () => {
@@ -34,14 +86,82 @@ describe('Datadog monitors', () => {
     expect(specs['mesh-error-rate'].query).toBe('sum(last_5m):sum:trace.envoy.proxy.errors{env:production}.as_count() / sum:trace.envoy.proxy.hits{env:production}.as_count() > 0.05');
   });
 
-  test('the control plane: injection failures, validation failures, xDS rejects', () => {
+  test('the control plane: injection failures (requests less successes), validation failures, xDS rejects, and the integration falling silent', () => {
     const queries = monitorSpecs(monitorsProps(product())).filter((m) => m.key.startsWith('istio-')).map((m) => m.spec.query);
     expect(queries).toEqual([
-      'sum(last_10m):sum:istio.sidecar_injection.failure_total{env:production}.as_count() > 0',
-      'sum(last_10m):sum:istio.galley.validation.failed{env:production}.as_count() > 0',
+      'sum(last_10m):sum:istio.sidecar_injection.requests.count{env:production}.as_count() - sum:istio.sidecar_injection.success.count{env:production}.as_count() > 0',
+      'sum(last_10m):sum:istio.galley.validation.failed.count{env:production}.as_count() > 0',
       'sum(last_10m):sum:istio.pilot.total_xds_rejects{env:production}.as_count() > 0',
+      'sum(last_30m):sum:istio.mesh.request.count{env:production}.as_count() < 1',
     ]);
     expect(monitorSpecs(monitorsProps(product(), { controlPlane: false })).some((m) => m.key.startsWith('istio-'))).toBe(false);
+  });
+
+  test("every metric a monitor or the dashboard reads is one the agent sends today: Istio's by their OpenMetrics V2 names, Envoy's trace metrics", () => {
+    const p = product();
+    const queries = [
+      ...monitorSpecs(monitorsProps(p)).map((m) => m.spec.query),
+      ...dashboardWidgets('production').flatMap((w) => (w.definition.requests as Manifest[]).flatMap((r) => r.queries.map((q: Manifest) => q.query))),
+    ];
+    const metrics = [...new Set(queries.flatMap(metricsOf))].sort();
+    expect(metrics.length).toBeGreaterThanOrEqual(8);
+    const istio = metricRows('istio-metadata.csv');
+    const trace = metricRows('trace-metrics.csv');
+    for (const metric of metrics) {
+      if (metric.startsWith('istio.')) {
+        // The row says which check format sends the name: V2 must be among them.
+        expect([metric, istio.get(metric) ?? 'not in istio/metadata.csv']).toEqual([metric, expect.stringMatching(/\[Open[Mm]etrics (V1 and )?V2/)]);
+      } else {
+        expect([metric, trace.has(metric)]).toEqual([metric, true]);
+      }
+    }
+    // The V1-only names of the first round are gone.
+    expect(queries.join(' ')).not.toMatch(/istio\.sidecar_injection\.failure_total|istio\.galley\.validation\.failed\{/);
+  });
+
+  test("each monitor's service tag is the service the synthesized sidecar or front proxy writes on its spans", () => {
+    const p = product();
+    const front = new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.checkout }], tracing: p.tracing });
+    const monitors = new DatadogMonitors(p.chart, 'monitors', monitorsProps(p, { frontProxies: [front] }));
+    const manifests = synth(p.chart);
+    const deployment = (name: string) => manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === name)!;
+    const tagOf = (key: string) => serviceTag(manifests.find((m) => m.kind === 'DatadogMonitor' && m.metadata.name === key)!.spec.query);
+    expect(Object.keys(monitors.monitors)).toEqual(expect.arrayContaining(['checkout-error-rate', 'ledger-latency-p99', 'front-error-rate', 'front-latency-p99']));
+    for (const service of ['checkout', 'ledger']) {
+      expect(tagOf(`${service}-error-rate`)).toBe(sidecarSpanService(deployment(service)));
+      expect(tagOf(`${service}-latency-p99`)).toBe(sidecarSpanService(deployment(service)));
+    }
+    expect(tagOf('front-error-rate')).toBe(frontSpanService(manifests, front));
+    expect(tagOf('front-latency-p99')).toBe(frontSpanService(manifests, front));
+    // Istio's default naming would not match the monitors: the library must set the canonical scheme.
+    const defaultNaming = structuredClone(deployment('checkout'));
+    delete defaultNaming.spec.template.metadata.annotations['proxy.istio.io/config'];
+    expect(sidecarSpanService(defaultNaming)).toBe('checkout.payments');
+  });
+
+  test('an unmeshed service, or a front proxy not tracing to Datadog, is refused: no Envoy span would carry its name', () => {
+    const p = product();
+    const plain = new ObservableService(p.chart, 'plain', { image: 'a/plain:1', port: 8080 });
+    const otelFront = new FrontEnvoy(p.chart, 'front', { routes: [{ prefix: '/', service: p.checkout }], tracing: Tracing.openTelemetry({ host: 'otel.observability.svc.cluster.local' }) });
+    const error = constructError(() => new DatadogMonitors(p.chart, 'monitors', monitorsProps(p, { services: [p.checkout, plain], frontProxies: [otelFront] })));
+    expect(error.problems.map((x) => x.prop)).toEqual(['services[1]', 'frontProxies[0]']);
+    expect(error.message).toMatch(/services\[1\]' \(plain\) has no Istio sidecar.*Fix: give the service mesh: \{\}/s);
+  });
+
+  test('no-data alerting is decided per monitor: services with expected traffic, the mesh and the silence monitor alert; failure counters do not', () => {
+    const decisions = Object.fromEntries(monitorSpecs(monitorsProps(product())).map((m) => [m.key, [m.spec.options.notifyNoData, m.spec.options.noDataTimeframe]]));
+    expect(decisions).toEqual({
+      'checkout-error-rate': [true, 30], 'checkout-latency-p99': [true, 30],
+      'ledger-error-rate': [false, undefined], 'ledger-latency-p99': [false, undefined],
+      'mesh-error-rate': [true, 30],
+      'istio-injection-failures': [false, undefined], 'istio-validation-failures': [false, undefined], 'istio-xds-rejects': [false, undefined],
+      'istio-metrics-silent': [true, 30],
+    });
+    const silent = monitorSpecs(monitorsProps(product())).find((m) => m.key === 'istio-metrics-silent')!.spec;
+    expect(silent.message).toContain('is below {{threshold}}');
+    expect(silent.message).toContain('{{#is_no_data}}');
+    const counter = monitorSpecs(monitorsProps(product())).find((m) => m.key === 'istio-xds-rejects')!.spec;
+    expect(counter.message).not.toContain('{{#is_no_data}}');
   });
 
   test('messages say what broke for which service, link the runbook and notify the handles', () => {
@@ -56,7 +176,7 @@ describe('Datadog monitors', () => {
     const p = product();
     new DatadogMonitors(p.chart, 'monitors', monitorsProps(p));
     const monitors = synth(p.chart).filter((m) => m.kind === 'DatadogMonitor');
-    expect(monitors).toHaveLength(2 * 2 + 1 + 3);
+    expect(monitors).toHaveLength(2 * 2 + 1 + 4);
     expect(monitors.flatMap(datadogCrdErrors)).toEqual([]);
   });
 
@@ -99,7 +219,7 @@ describe('Datadog dashboard', () => {
     expect(widgets[widgets.length - 1]).toEqual({ definition: { type: 'note', content: 'Owned by payments' } });
   });
 
-  test('article 003: top services by requests next to top services by errors, then error rate and p99', () => {
+  test('top services by requests next to top services by errors, then error rate and p99', () => {
     const widgets = dashboardWidgets('production');
     expect(widgets.map((w) => w.definition.title)).toEqual([
       'Top services by requests', 'Top services by errors', 'Error rate by service', 'p99 latency by service (s)', 'Istio control plane failures',

@@ -88,7 +88,7 @@ describe('gRPC service', () => {
 
   test('the patched Deployment passes the Kubernetes schema', () => {
     const { manifests } = build({ protocol: Protocol.GRPC, port: 9090 });
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
   });
 });
 

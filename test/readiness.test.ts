@@ -37,7 +37,9 @@ function deployment(name = 'web'): Manifest {
             livenessProbe: { httpGet: { path: '/live', port: 8080 }, periodSeconds: 10 },
             readinessProbe: { httpGet: { path: '/ready', port: 8080 }, periodSeconds: 5 },
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true },
+            lifecycle: { preStop: { sleep: { seconds: 10 } } },
           }],
+          terminationGracePeriodSeconds: 40,
         },
       },
     },
@@ -81,6 +83,7 @@ describe('each rule fails on its case', () => {
     ['OBS-CAP2', (ms) => { ms[2].spec.maxReplicas = 5; }, Level.ERROR],
     ['OBS-CAP3', (ms) => { ms[3].spec = { selector: ms[3].spec.selector, minAvailable: 2 }; }, Level.ERROR],
     ['OBS-CAP4', (ms) => { ms[2].spec.minReplicas = 1; }, Level.ERROR],
+    ['OBS-SHD1', (ms) => { delete container(ms[0]).lifecycle; }, Level.WARNING],
   ])('%s', (ruleId, breakIt, level) => {
     const ms = compliant();
     breakIt(ms);
@@ -98,6 +101,22 @@ describe('each rule fails on its case', () => {
   test('OBS-CAP3 warns when there is no budget at all', () => {
     const [d, s, h] = compliant();
     expect(findings([d, s, h]).filter((f) => f.ruleId === 'OBS-CAP3').map((f) => f.level)).toEqual([Level.WARNING]);
+  });
+
+  test('OBS-SHD1: a pre-stop wait that fills the grace period is an error, as a sleep or an exec of sleep; the default grace is 30 s', () => {
+    const shd = (edit: (m: Manifest) => void) => {
+      const ms = compliant();
+      edit(ms[0]);
+      return findings(ms).filter((f) => f.ruleId === 'OBS-SHD1').map((f) => [f.level, f.message]);
+    };
+    expect(shd((d) => { container(d).lifecycle.preStop.sleep.seconds = 40; })).toEqual([[Level.ERROR, 'container "app" waits 40s before stopping, not less than its grace period (40s): no time is left to shut down']]);
+    expect(shd((d) => { container(d).lifecycle.preStop = { exec: { command: ['/bin/sleep', '30'] } }; delete d.spec.template.spec.terminationGracePeriodSeconds; }))
+      .toEqual([[Level.ERROR, 'container "app" waits 30s before stopping, not less than its grace period (30s): no time is left to shut down']]);
+    expect(shd((d) => { container(d).lifecycle.preStop = { exec: { command: ['sleep', '5'] } }; })).toEqual([]);
+    // A workload no Service selects is not sent traffic: nothing to drain.
+    const [d, , h, p] = compliant();
+    delete container(d).lifecycle;
+    expect(findings([d, h, p]).filter((f) => f.ruleId === 'OBS-SHD1')).toEqual([]);
   });
 
   test('OBS-MSH1: a request above its limit and a malformed quantity', () => {
@@ -169,6 +188,14 @@ describe('front proxy rules', () => {
     expect(findings(unstated).filter((f) => f.ruleId === 'OBS-ENV3').map((f) => f.level)).toEqual([Level.WARNING]);
   });
 
+  test('OBS-ENV4: a minimum healthy share other than the default on a ClusterIP upstream', () => {
+    const manifests = withEnvoyConfig(product({ frontTracing: datadog }).manifests, (c) => {
+      hcmOf(c).http_filters[0].typed_config.cluster_min_healthy_percentages['web.shop'] = { value: 60 };
+    });
+    expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV4').map((f) => [f.level, f.message]))
+      .toEqual([[Level.WARNING, 'cluster web.shop asks 60% healthy hosts, but its ClusterIP Service gives Envoy one host']]);
+  });
+
   test('OBS-TRC1: the proxy writes Datadog headers, the service reads only W3C tracecontext (edited env)', () => {
     const { manifests } = product({ frontTracing: datadog, appTracing: datadog });
     const web = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === 'web')!;
@@ -177,7 +204,7 @@ describe('front proxy rules', () => {
   });
 });
 
-describe('health-check load (article 002)', () => {
+describe('health-check load', () => {
   /** A front proxy of `envoys` replicas checking a service every `interval`. */
   function mesh(envoys: number, pods: number, headless: boolean, interval: string): Manifest[] {
     const upstream = deployment('ledger');

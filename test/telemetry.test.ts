@@ -30,7 +30,7 @@ describe('Datadog on a service', () => {
     expect(byName.DD_ENV.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['tags.datadoghq.com/env']" } });
     expect(byName.DD_SERVICE.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['tags.datadoghq.com/service']" } });
     expect(byName.DD_VERSION.valueFrom).toEqual({ fieldRef: { fieldPath: "metadata.labels['tags.datadoghq.com/version']" } });
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
   });
 
   test('the agent through its ClusterIP Service by default', () => {
@@ -56,7 +56,7 @@ describe('Datadog on a service', () => {
     expect(names).not.toContain('DD_AGENT_HOST');
     expect(appContainer(deployment).volumeMounts).toContainEqual({ mountPath: '/var/run/datadog', name: 'datadog-apm-socket', readOnly: true });
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'datadog-apm-socket', hostPath: { path: '/var/run/datadog', type: 'Directory' } });
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
   });
 
   test('trace-log correlation on, sampling through DD_TRACE_SAMPLING_RULES, never the deprecated DD_TRACE_SAMPLE_RATE', () => {
@@ -188,7 +188,7 @@ describe('OtelCollector', () => {
 
   test('every manifest passes the Kubernetes schema, and the config passes the pipeline check', () => {
     const { manifests, config } = collector();
-    expect(manifests.flatMap(kubernetesSchemaErrors)).toEqual([]);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
     expect(checkCollectorPipelines(config)).toEqual([]);
   });
 
@@ -206,6 +206,44 @@ describe('OtelCollector', () => {
     expect(JSON.stringify(configMap.data)).not.toMatch(/Bearer (?!\$\{env:)/);
   });
 
+  test('ECK: the host, the token and the CA Secrets are derived from the ApmServer; the CA is mounted read-only and verifies the server', () => {
+    const c = new Chart(Testing.app(), 'obs', { namespace: 'elastic-system' });
+    new OtelCollector(c, 'otel-collector', { exporters: [OtelExporter.eckApmServer({ apmServer: 'apm', namespace: 'elastic-system' })] });
+    const manifests = synth(c);
+    const config = parse(manifests.find((m) => m.kind === 'ConfigMap')!.data['collector.yaml']) as Manifest;
+    expect(config.exporters['otlp_grpc/elastic']).toEqual({
+      endpoint: 'apm-apm-http.elastic-system.svc:8200', headers: { Authorization: 'Bearer ${env:ELASTIC_SECRET_TOKEN}' }, tls: { ca_file: '/etc/otelcol/ca/elastic/ca.crt' },
+    });
+    const deployment = manifests.find((m) => m.kind === 'Deployment')!;
+    const container = appContainer(deployment);
+    expect(container.env).toEqual([{ name: 'ELASTIC_SECRET_TOKEN', valueFrom: { secretKeyRef: { name: 'apm-apm-token', key: 'secret-token' } } }]);
+    const mount = (container.volumeMounts as Manifest[]).find((v) => v.mountPath === '/etc/otelcol/ca/elastic')!;
+    expect(mount.readOnly).toBe(true);
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: mount.name, secret: { secretName: 'apm-apm-http-certs-public', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    // The file the config names is the file the volume provides.
+    expect(`${mount.mountPath}/ca.crt`).toBe(config.exporters['otlp_grpc/elastic'].tls.ca_file);
+    expect(manifests.flatMap((m) => kubernetesSchemaErrors(m))).toEqual([]);
+  });
+
+  test("a collector outside the namespace of a Secret it reads is an error naming both namespaces and the two fixes (ECK's, or a Secret made elsewhere)", () => {
+    const eck = constructError(() => new OtelCollector(chart(), 'otel-collector', { exporters: [OtelExporter.eckApmServer({ apmServer: 'apm', namespace: 'elastic-system' })] }));
+    expect(eck.problems.map((p) => p.prop)).toEqual(['exporters[0]']);
+    expect(eck.message).toMatch(/reads the Secrets apm-apm-token and apm-apm-http-certs-public in namespace elastic-system, but the collector runs in namespace shop/);
+    expect(eck.message).toMatch(/Fix: run the collector in elastic-system \(namespace: 'elastic-system'\), or copy the Secrets into shop with a tool that keeps them in sync/);
+    const c = chart();
+    const token = new kplus.Secret(new Chart(c.node.scope!, 'vault', { namespace: 'vault' }), 'token', { stringData: { token: 'x' } });
+    const made = constructError(() => new OtelCollector(c, 'otel-collector', { exporters: [OtelExporter.otlp({ name: 'vendor', endpoint: 'otlp.example.com:4317', bearerToken: { secret: token, key: 'token' } })] }));
+    expect(made.message).toMatch(new RegExp(`reads the Secret ${token.name} in namespace vault, but the collector runs in namespace shop`));
+  });
+
+  test('ECK options are checked: names, and insecure with a CA', () => {
+    expect(constructError(() => new OtelCollector(chart(), 'c', { exporters: [OtelExporter.eckApmServer({ apmServer: 'APM Server', namespace: 'shop' })] })).problems.map((p) => p.prop))
+      .toEqual(['exporters[0].apmServer']);
+    const secret = { secretName: 'ca', key: 'ca.crt' };
+    expect(constructError(() => new OtelCollector(chart(), 'c', { exporters: [OtelExporter.elasticApm({ host: 'apm', secretToken: { secretName: 't', key: 'k' }, caCertificate: secret, insecure: true })] })).problems.map((p) => p.prop))
+      .toEqual(['exporters[0].insecure']);
+  });
+
   test('least-privilege RBAC for the k8s attributes processor', () => {
     const { manifests } = collector();
     const role = manifests.find((m) => m.kind === 'ClusterRole')!;
@@ -214,6 +252,8 @@ describe('OtelCollector', () => {
       { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'watch', 'list'] },
     ]);
     const binding = manifests.find((m) => m.kind === 'ClusterRoleBinding')!;
+    // Cluster-scoped: no namespace (the API server would ignore or reject one; kubectl diff shows it forever).
+    expect([role.metadata.namespace, binding.metadata.namespace]).toEqual([undefined, undefined]);
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'otel-collector', namespace: 'shop' }]);
   });

@@ -2,8 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { FrontEnvoy, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
+import { FrontEnvoy, FrontLoadBalancer, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
 function product(app = Testing.app()) {
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
@@ -13,7 +12,7 @@ function product(app = Testing.app()) {
   const ledger = new ObservableService(chart, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC, tracing });
   new FrontEnvoy(chart, 'front', {
     routes: [{ prefix: '/ledger.v1.Ledger/', service: ledger }, { prefix: '/shop/', service: web }],
-    tracing, serviceType: kplus.ServiceType.LOAD_BALANCER,
+    tracing, loadBalancer: FrontLoadBalancer.awsNlb(),
   });
   return { app, chart };
 }

@@ -1,2 +1,3 @@
 export { ConfigurationError } from './errors';
+export { KubernetesVersion } from './kubernetes-version';
 export type { PropProblem } from './errors';

@@ -100,14 +100,39 @@ export interface UpstreamSpec {
   readonly minHealthyPercent: number;
 }
 
-/** One route of the virtual host. */
-export interface RouteSpec {
-  readonly match: { readonly prefix: string } | { readonly path: string };
+/** One route of the virtual host: to a cluster, or answered by Envoy itself. */
+export type RouteSpec = ClusterRouteSpec | DirectRouteSpec;
+
+/** How a route matches the request path (Envoy RouteMatch). */
+export type RouteMatchSpec = { readonly prefix: string } | { readonly path: string } | { readonly path_separated_prefix: string };
+
+/** A route to an upstream cluster. */
+export interface ClusterRouteSpec {
+  readonly match: RouteMatchSpec;
   readonly cluster: string;
   readonly timeoutMs: number;
   /** Replaces the matched part of the path. */
   readonly prefixRewrite?: string;
   readonly retry?: { readonly retryOn: string; readonly numRetries: number; readonly perTryTimeoutMs?: number };
+}
+
+/** A route Envoy answers itself with a status (a probe path kept private). */
+export interface DirectRouteSpec {
+  readonly match: RouteMatchSpec;
+  readonly directStatus: number;
+}
+
+/** The address families of the listeners. */
+export type ListenerFamily = 'IPv4' | 'IPv6' | 'DualStack';
+
+/** How the proxy drains before it exits, on the probe listener's pre-stop path. */
+export interface DrainSpec {
+  /** The path the kubelet's pre-stop hook asks on the probe listener. */
+  readonly path: string;
+  /** Time between failing the health checks and draining the listeners: the load balancer deregisters the pod. */
+  readonly deregistrationDelayMs: number;
+  /** Time the listeners drain (`--drain-time-s`), and the hook waits for it. */
+  readonly drainTimeMs: number;
 }
 
 /** Everything the bootstrap is built from. */
@@ -125,8 +150,17 @@ export interface BootstrapSpec {
   readonly activeHealthCheck: ActiveHealthCheckTiming;
   readonly outlierDetection: OutlierDetectionSpec;
   readonly circuitBreakers: CircuitBreakerSpec;
-  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (the load balancer). */
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (the layer-7 load balancers). */
   readonly xffNumTrustedHops: number;
+  /**
+   * Share of requests carrying `x-client-trace-id` that are traced whatever the sampling
+   * (`tracing.client_sampling`, Envoy's default 100: any client could force tracing).
+   */
+  readonly clientSamplingPercent: number;
+  /** The listeners' address families. */
+  readonly ipFamily: ListenerFamily;
+  /** The graceful drain, when the probe listener offers it. */
+  readonly drain?: DrainSpec;
 }
 
 /**
@@ -170,7 +204,7 @@ export function requestIdExtension(): JsonObject {
 }
 
 /** The HCM `tracing` block for a provider. */
-export function tracingConfig(tracing: Tracing, serviceName: string): JsonObject {
+export function tracingConfig(tracing: Tracing, serviceName: string, clientSamplingPercent: number = 0): JsonObject {
   const provider = tracing.provider === TracingProvider.DATADOG
     ? {
       name: 'envoy.tracers.datadog',
@@ -182,12 +216,18 @@ export function tracingConfig(tracing: Tracing, serviceName: string): JsonObject
         '@type': typeUrl('envoy.config.trace.v3.OpenTelemetryConfig'),
         grpc_service: { envoy_grpc: { cluster_name: OTEL_COLLECTOR_CLUSTER }, timeout: '0.25s' },
         service_name: serviceName,
+        // deployment.environment.name and service.version from OTEL_RESOURCE_ATTRIBUTES, as the services' SDKs read them.
+        resource_detectors: [{
+          name: 'envoy.tracers.opentelemetry.resource_detectors.environment',
+          typed_config: { '@type': typeUrl('envoy.extensions.tracers.opentelemetry.resource_detectors.v3.EnvironmentResourceDetectorConfig') },
+        }],
       },
     };
   return {
     // Envoy samples 100% by default; the three knobs are stated so the cost is a decision.
     random_sampling: { value: tracing.samplingPercentage },
-    client_sampling: { value: 100 },
+    // x-client-trace-id forces tracing at this share (Envoy's default 100): from the internet, 0.
+    client_sampling: { value: clientSamplingPercent },
     overall_sampling: { value: 100 },
     // The front proxy's upstream call gets its own span, so the proxy's time is visible.
     spawn_upstream_span: true,
@@ -227,6 +267,7 @@ export function accessLog(tracing: Tracing | undefined): JsonObject {
 
 /** One route of the virtual host. */
 export function route(spec: RouteSpec): JsonObject {
+  if ('directStatus' in spec) return { match: { ...spec.match }, direct_response: { status: spec.directStatus } };
   const action: JsonObject = { cluster: spec.cluster, timeout: protoDuration(spec.timeoutMs) };
   if (spec.prefixRewrite !== undefined) action.prefix_rewrite = spec.prefixRewrite;
   if (spec.retry) {
@@ -247,6 +288,10 @@ export function httpConnectionManager(spec: BootstrapSpec): JsonObject {
     codec_type: 'AUTO',
     use_remote_address: true,
     xff_num_trusted_hops: spec.xffNumTrustedHops,
+    // Routes match the normalized path (RFC 3986 dot segments, repeated slashes merged), so
+    // '/a/../live' or '//live' cannot reach a probe path that a route keeps private.
+    normalize_path: true,
+    merge_slashes: true,
     generate_request_id: true,
     request_id_extension: requestIdExtension(),
     access_log: [accessLog(spec.tracing)],
@@ -256,17 +301,63 @@ export function httpConnectionManager(spec: BootstrapSpec): JsonObject {
     },
     http_filters: [healthCheckFilter(spec.healthPath, minHealthy), routerFilter()],
   };
-  if (spec.tracing) hcm.tracing = tracingConfig(spec.tracing, spec.serviceName);
+  if (spec.tracing) hcm.tracing = tracingConfig(spec.tracing, spec.serviceName, spec.clientSamplingPercent);
   return hcm;
 }
 
-/** A listener on all addresses with one HCM. */
-export function listener(name: string, port: number, hcm: JsonObject): JsonObject {
-  return {
+/**
+ * A listener on all addresses of the family with one HCM: `0.0.0.0`, `::`,
+ * or both, `::` as an additional address so IPv4 peers keep unmapped
+ * addresses (Listener.additional_addresses; `ipv4_compat` would map them).
+ * The ingress listener is INBOUND, so a drain of inbound listeners leaves the
+ * probe listener serving the pre-stop hook.
+ */
+export function listener(name: string, port: number, hcm: JsonObject, family: ListenerFamily = 'IPv4', inbound = false): JsonObject {
+  const result: JsonObject = {
     name,
-    address: socketAddress('0.0.0.0', port),
+    address: socketAddress(family === 'IPv6' ? '::' : '0.0.0.0', port),
     filter_chains: [{ filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: hcm }] }],
   };
+  if (family === 'DualStack') result.additional_addresses = [{ address: socketAddress('::', port) }];
+  if (inbound) result.traffic_direction = 'INBOUND';
+  return result;
+}
+
+/** The Lua filter (`envoy.filters.http.lua`, a core extension in every Envoy build) that sends one admin request. */
+function adminCallFilter(name: string, adminPath: string): JsonObject {
+  // Lua's handle:httpCall(cluster, headers, body, timeout_ms) may POST to any static cluster
+  // (envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/lua_filter); the admin
+  // interface takes mutations by POST only.
+  const code = [
+    'function envoy_on_request(handle)',
+    `  handle:httpCall("${ADMIN_CLUSTER}", {[":method"] = "POST", [":path"] = "${adminPath}", [":authority"] = "envoy-admin"}, "", 2000)`,
+    'end',
+    '',
+  ].join('\n');
+  return { name, typed_config: { '@type': typeUrl('envoy.extensions.filters.http.lua.v3.Lua'), default_source_code: { inline_string: code } } };
+}
+
+/** The fault filter (`envoy.filters.http.fault`) with no fault: a route turns its delay on. */
+function delayFilter(name: string): JsonObject {
+  return { name, typed_config: { '@type': typeUrl('envoy.extensions.filters.http.fault.v3.HTTPFault') } };
+}
+
+/** A fixed delay for every request of a route (HTTPFault per route; FaultDelay.fixed_delay must be above 0). */
+function routeDelay(ms: number): JsonObject {
+  return { '@type': typeUrl('envoy.extensions.filters.http.fault.v3.HTTPFault'), delay: { fixed_delay: protoDuration(ms), percentage: { numerator: 100, denominator: 'HUNDRED' } } };
+}
+
+const DRAIN_FILTERS = {
+  failHealthChecks: 'drain.fail_health_checks',
+  deregistration: 'drain.deregistration_delay',
+  drainListeners: 'drain.drain_listeners',
+  drainTime: 'drain.drain_time',
+};
+
+/** `typed_per_filter_config` turning the drain's Lua filters off on a route. */
+function withoutDrain(route: JsonObject): JsonObject {
+  const off = { '@type': typeUrl('envoy.extensions.filters.http.lua.v3.LuaPerRoute'), disabled: true };
+  return { ...route, typed_per_filter_config: { [DRAIN_FILTERS.failHealthChecks]: off, [DRAIN_FILTERS.drainListeners]: off } };
 }
 
 /**
@@ -274,25 +365,55 @@ export function listener(name: string, port: number, hcm: JsonObject): JsonObjec
  * HTTP, `/ready` is forwarded to the admin interface's `/ready` (200 once
  * Envoy is initialized), everything else is 404. The admin interface itself
  * stays on loopback.
+ *
+ * With a drain, the kubelet's pre-stop hook asks `drain.path`, which answers
+ * only when the proxy has drained (Envoy exits at once on SIGTERM; this hook
+ * keeps SIGTERM back until then): the first Lua filter POSTs
+ * `/healthcheck/fail` (the health-check filter answers 503, so the load
+ * balancer takes the pod out, and keep-alive connections close after their
+ * next response), a fault delay holds the request while the load balancer
+ * deregisters the pod, the second Lua filter POSTs
+ * `/drain_listeners?graceful&inboundonly` (the ingress listener drains for
+ * `--drain-time-s`; this listener, not inbound, keeps serving the hook), and
+ * a second delay waits out the drain (envoyproxy.io/docs/envoy/latest/operations/admin,
+ * intro/arch_overview/operations/draining).
  */
-export function probeListener(port: number): JsonObject {
-  return listener(PROBE_LISTENER, port, {
+export function probeListener(port: number, family: ListenerFamily = 'IPv4', drain?: DrainSpec): JsonObject {
+  const routes: JsonObject[] = [
+    { match: { path: '/live' }, direct_response: { status: 200 } },
+    { match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER, timeout: '1s' } },
+  ];
+  if (drain) {
+    routes.push({
+      match: { path: drain.path },
+      direct_response: { status: 200 },
+      typed_per_filter_config: {
+        [DRAIN_FILTERS.deregistration]: routeDelay(drain.deregistrationDelayMs),
+        [DRAIN_FILTERS.drainTime]: routeDelay(drain.drainTimeMs),
+      },
+    });
+  }
+  routes.push({ match: { prefix: '/' }, direct_response: { status: 404 } });
+  const hcm: JsonObject = {
     '@type': typeUrl('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager'),
     stat_prefix: 'probes',
     route_config: {
       name: 'probes',
-      virtual_hosts: [{
-        name: 'probes',
-        domains: ['*'],
-        routes: [
-          { match: { path: '/live' }, direct_response: { status: 200 } },
-          { match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER, timeout: '1s' } },
-          { match: { prefix: '/' }, direct_response: { status: 404 } },
-        ],
-      }],
+      virtual_hosts: [{ name: 'probes', domains: ['*'], routes: drain ? routes.map((r) => (r.match as JsonObject).path === drain.path ? r : withoutDrain(r)) : routes }],
     },
-    http_filters: [routerFilter()],
-  });
+    http_filters: drain
+      ? [
+        adminCallFilter(DRAIN_FILTERS.failHealthChecks, '/healthcheck/fail'),
+        delayFilter(DRAIN_FILTERS.deregistration),
+        adminCallFilter(DRAIN_FILTERS.drainListeners, '/drain_listeners?graceful&inboundonly'),
+        delayFilter(DRAIN_FILTERS.drainTime),
+        routerFilter(),
+      ]
+      : [routerFilter()],
+  };
+  // The hook's request waits the whole drain; Envoy's stream idle timeout (default 5 min) must not end it first.
+  if (drain) hcm.stream_idle_timeout = protoDuration(drain.deregistrationDelayMs + drain.drainTimeMs + 60000);
+  return listener(PROBE_LISTENER, port, hcm, family);
 }
 
 /** The HTTP/2 upstream protocol option (the cluster-level `http2_protocol_options` is deprecated). */
@@ -309,13 +430,21 @@ function loadAssignment(cluster: string, host: string, port: number): JsonObject
   return { cluster_name: cluster, endpoints: [{ lb_endpoints: [{ endpoint: { address: socketAddress(host, port) } }] }] };
 }
 
+/**
+ * How DNS clusters resolve names. V4_PREFERRED asks for A records and falls
+ * back to AAAA; AUTO, for IPv6-only clusters, the other way round
+ * (envoy/config/cluster/v3/cluster.proto, DnsLookupFamily).
+ */
+const DNS_LOOKUP = 'V4_PREFERRED';
+const IPV6_DNS_LOOKUP = 'AUTO';
+
 /** A STRICT_DNS cluster to one host name. */
 function dnsCluster(name: string, host: string, port: number, connectTimeoutMs: number): JsonObject {
   return {
     name,
     type: 'STRICT_DNS',
     connect_timeout: protoDuration(connectTimeoutMs),
-    dns_lookup_family: 'V4_PREFERRED',
+    dns_lookup_family: DNS_LOOKUP,
     lb_policy: 'ROUND_ROBIN',
     load_assignment: loadAssignment(name, host, port),
   };
@@ -407,11 +536,12 @@ export function adminCluster(adminPort: number): JsonObject {
 export function bootstrap(spec: BootstrapSpec): JsonObject {
   const clusters = spec.upstreams.map((u) => upstreamCluster(u, spec));
   if (spec.tracing) clusters.push(tracingCluster(spec.tracing));
+  if (spec.ipFamily === 'IPv6') clusters.forEach((c) => { c.dns_lookup_family = IPV6_DNS_LOOKUP; });
   clusters.push(adminCluster(spec.adminPort));
   return {
     admin: admin(spec.adminPort),
     static_resources: {
-      listeners: [listener(INGRESS_LISTENER, spec.listenerPort, httpConnectionManager(spec)), probeListener(spec.probePort)],
+      listeners: [listener(INGRESS_LISTENER, spec.listenerPort, httpConnectionManager(spec), spec.ipFamily, true), probeListener(spec.probePort, spec.ipFamily, spec.drain)],
       clusters,
     },
   };

@@ -8,9 +8,11 @@ import { ActiveHealthCheckTiming, CircuitBreakerSpec, OutlierDetectionSpec } fro
 /**
  * The Envoy image: the distroless variant of a current release, which runs
  * as the non-root user 65532 and carries no shell.
- * Release: v1.40.2, 2026-10-27 (envoyproxy.io version history).
+ * Release v1.40.0, the newest that could be confirmed: envoyproxy/envoy
+ * changelogs/1.40.0.yaml ("date: October 1, 2026") and the v1.40.0 docs site.
+ * Tag form `distroless-v<version>`: envoyproxy/envoy docs/root/start/install.rst.
  */
-export const DEFAULT_ENVOY_IMAGE = 'envoyproxy/envoy:distroless-v1.40.2';
+export const DEFAULT_ENVOY_IMAGE = 'envoyproxy/envoy:distroless-v1.40.0';
 
 /**
  * The path Envoy answers for the load balancer. It can never be an
@@ -60,11 +62,27 @@ export const DEFAULT_CIRCUIT_BREAKERS: CircuitBreakerSpec = { maxConnections: 10
  * Upstreams that fit in one ConfigMap, mixed HTTP/gRPC with prefix routes and
  * tracing: about 2.7 kB each indented, 1.2 kB compact (npm run bench:envoy-capacity).
  */
-export const MAX_UPSTREAMS_INDENTED = 375;
+export const MAX_UPSTREAMS_INDENTED = 373;
 /** Upstreams that fit in one ConfigMap with `compactConfig: true`, as for {@link MAX_UPSTREAMS_INDENTED}. */
-export const MAX_UPSTREAMS_COMPACT = 846;
+export const MAX_UPSTREAMS_COMPACT = 844;
 
 /** Kubernetes rejects objects over 1 MiB (etcd's request limit); room is left for metadata. */
 export const CONFIG_MAP_LIMIT_BYTES = 1024 * 1024;
 /** Room left in a ConfigMap for its metadata. */
 export const CONFIG_MAP_METADATA_ROOM = 16 * 1024;
+
+/**
+ * How long the proxy keeps serving after it fails its health checks, while
+ * the load balancer deregisters it: an NLB health check every 10 s takes 2
+ * to 3 failures, and the load balancer controller deregisters the target
+ * when the pod leaves the endpoints.
+ */
+export const DEFAULT_DEREGISTRATION_DELAY = Duration.seconds(20);
+/** How long the listeners drain (`--drain-time-s`) before the proxy exits. */
+export const DEFAULT_DRAIN_TIME = Duration.seconds(10);
+/** Grace period beyond the drain, for Envoy's exit. */
+export const SHUTDOWN_MARGIN_SECONDS = 5;
+/** The probe listener's path the kubelet's pre-stop hook asks: it answers once the proxy has drained. */
+export const DRAIN_PATH = '/_envoy/drain';
+/** Share of `x-client-trace-id` requests force-traced: none from the internet (Envoy's default is 100). */
+export const DEFAULT_CLIENT_SAMPLING_PERCENT = 0;

@@ -1,20 +1,29 @@
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker, asOwnProps } from '../common/errors';
 import { frozen } from '../common/frozen';
+import { imageVersion } from '../common/identity';
+import { parseImage } from '../common/image';
+import { KubernetesVersion } from '../common/kubernetes-version';
+import { checkMetadataMap } from '../common/labels';
 import { oncePerSynthesis } from '../common/synthesis';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { Tracing } from '../telemetry/tracing';
+import { proxyTracingFeature } from '../telemetry/tracing-feature';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { PreStopAction } from '../workload/shutdown';
 import { ActiveHealthCheckTiming, BootstrapSpec, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
 import {
-  CONFIG_MAP_LIMIT_BYTES, CONFIG_MAP_METADATA_ROOM, DEFAULT_ADMIN_PORT, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_ENVOY_HEALTH_PATH, DEFAULT_ENVOY_IMAGE,
-  DEFAULT_LISTENER_PORT, DEFAULT_MIN_HEALTHY_PERCENT, DEFAULT_OUTLIER_DETECTION, DEFAULT_PROBE_PORT, ENVOY_CONFIG_FILE, MAX_UPSTREAMS_COMPACT, MAX_UPSTREAMS_INDENTED,
+  CONFIG_MAP_LIMIT_BYTES, CONFIG_MAP_METADATA_ROOM, DEFAULT_ADMIN_PORT, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_CLIENT_SAMPLING_PERCENT, DEFAULT_ENVOY_HEALTH_PATH,
+  DEFAULT_ENVOY_IMAGE, DEFAULT_LISTENER_PORT, DEFAULT_MIN_HEALTHY_PERCENT, DEFAULT_OUTLIER_DETECTION, DEFAULT_PROBE_PORT, DRAIN_PATH, ENVOY_CONFIG_FILE,
+  MAX_UPSTREAMS_COMPACT, MAX_UPSTREAMS_INDENTED, SHUTDOWN_MARGIN_SECONDS,
 } from './defaults';
+import { FrontLoadBalancer, IpFamily, serviceIpFamilies } from './load-balancer';
 import { FrontEnvoyProps } from './props';
-import { checkHealthPath, checkPercent, checkPorts, checkProxyTracing, envoyConcurrency, resolveActiveHealthCheck, resolveRoutes } from './routes';
+import { checkHealthPath, checkPercent, checkPorts, checkProxyTracing, envoyConcurrency, resolveActiveHealthCheck, resolveDrain, resolveRoutes } from './routes';
 import { EnvoyConfigError, validateEnvoyConfig } from './validate';
 
 const CONFIG_DIR = '/etc/envoy';
@@ -50,6 +59,10 @@ export class FrontEnvoy extends Construct {
   public readonly activeHealthCheck: ActiveHealthCheckTiming;
   /** The tracing, if any. */
   public readonly tracing?: Tracing;
+  /** What stands in front of the proxy. */
+  public readonly loadBalancer: FrontLoadBalancer;
+  /** The `service` tag of the proxy's own spans (its name), when it traces. */
+  public readonly traceServiceName?: string;
   private readonly compact: boolean;
 
   constructor(scope: Construct, id: string, props: FrontEnvoyProps) {
@@ -79,8 +92,14 @@ export class FrontEnvoy extends Construct {
       checker.check(Number.isInteger(outlierDetection[key]) && outlierDetection[key] >= 1, `outlierDetection.${key}`, `(${outlierDetection[key]}) must be a whole number of milliseconds, at least 1`,
         `give a duration such as ${DEFAULT_OUTLIER_DETECTION[key]}`);
     }
-    const xffNumTrustedHops = props.xffNumTrustedHops ?? 1;
-    checker.check(Number.isInteger(xffNumTrustedHops) && xffNumTrustedHops >= 0, 'xffNumTrustedHops', `(${xffNumTrustedHops}) must be a whole number`, 'count the proxies in front of Envoy (1 for a load balancer)');
+    const loadBalancer = this.loadBalancer = props.loadBalancer ?? FrontLoadBalancer.none();
+    checker.check(Number.isInteger(loadBalancer.trustedHops) && loadBalancer.trustedHops >= 0, 'loadBalancer.hops', `(${loadBalancer.trustedHops}) must be a whole number`,
+      'count the layer-7 proxies in front of Envoy that append X-Forwarded-For (1 for an ALB)');
+    checkMetadataMap(checker, 'loadBalancer.serviceAnnotations', loadBalancer.serviceAnnotations, 'annotations');
+    const clientSampling = props.clientSamplingPercentage ?? DEFAULT_CLIENT_SAMPLING_PERCENT;
+    checkPercent(checker, 'clientSamplingPercentage', clientSampling);
+    const drain = resolveDrain(checker, props.shutdown);
+    const ipFamily = props.ipFamily ?? IpFamily.IPV4;
 
     const resolved = resolveRoutes(checker, props.routes, defaultMinHealthy);
     this.upstreams = frozen(resolved.upstreams);
@@ -101,19 +120,34 @@ export class FrontEnvoy extends Construct {
       activeHealthCheck: this.activeHealthCheck,
       outlierDetection,
       circuitBreakers,
-      xffNumTrustedHops,
+      xffNumTrustedHops: loadBalancer.trustedHops,
+      clientSamplingPercent: clientSampling,
+      ipFamily,
+      drain: { path: DRAIN_PATH, deregistrationDelayMs: drain.deregistrationSeconds * 1000, drainTimeMs: drain.drainSeconds * 1000 },
     };
     this.config = bootstrap(spec);
+    this.traceServiceName = props.tracing ? name : undefined;
 
     // Fail before any object is made: at hundreds of upstreams the config outgrows a ConfigMap.
     const sizeProblem = this.sizeProblem(this.configText);
     if (sizeProblem) checker.check(false, 'routes', sizeProblem.problem, sizeProblem.fix);
     checker.throwIfAny();
 
+    // Envoy's own spans carry env, service and version like the services'.
+    const image = props.image ?? DEFAULT_ENVOY_IMAGE;
+    const parsedImage = parseImage(image);
+    const version = props.version ?? (typeof parsedImage === 'string' ? 'latest' : imageVersion(parsedImage));
+    const tagging = props.tracing ? proxyTracingFeature(props.tracing).bind({
+      name, namespace: Chart.of(this).namespace ?? 'default', version, ports: [], checker, kubernetesVersion: KubernetesVersion.targetOf(this),
+    }) : {};
+    checker.throwIfAny();
+    const drainSeconds = drain.deregistrationSeconds + drain.drainSeconds;
+
     // The workload's props are this construct's props (name, replicas, resources, image, ...).
     this.proxy = asOwnProps(this, () => new ObservableService(this, 'Proxy', {
       name,
-      image: props.image ?? DEFAULT_ENVOY_IMAGE,
+      image,
+      version: props.version,
       port: listenerPort,
       protocol: Protocol.HTTP,
       component: 'front-proxy',
@@ -125,18 +159,35 @@ export class FrontEnvoy extends Construct {
       command: ['/usr/local/bin/envoy'],
       // Envoy starts one worker per CPU it sees, which is the node's, not the
       // container's: pin the workers to the CPU limit.
-      args: ['--config-path', `${CONFIG_DIR}/${ENVOY_CONFIG_FILE}`, '--concurrency', String(envoyConcurrency(props.resources)), '--log-level', 'info'],
+      args: [
+        '--config-path', `${CONFIG_DIR}/${ENVOY_CONFIG_FILE}`, '--concurrency', String(envoyConcurrency(props.resources)), '--log-level', 'info',
+        // The pre-stop hook drains the listeners for this long; `immediate` tells every client
+        // at once (Connection: close, HTTP/2 GOAWAY) instead of over the window (operations/cli).
+        '--drain-time-s', String(drain.drainSeconds), '--drain-strategy', 'immediate',
+      ],
+      env: Object.fromEntries(tagging.env ?? []),
+      podLabels: tagging.podLabels,
       health: {
         // Served by the probe listener (see probeListener in bootstrap.ts); the
         // admin interface itself stays on loopback.
         endpoints: { live: DEFAULT_HTTP_HEALTH.live, ready: DEFAULT_HTTP_HEALTH.ready, healthz: this.healthPath },
         port: probePort,
       },
-      serviceType: props.serviceType,
-      serviceAnnotations: props.serviceAnnotations,
+      serviceType: loadBalancer.serviceType,
+      serviceAnnotations: { ...loadBalancer.annotationsFor(this.healthPath, drainSeconds, ipFamily), ...props.serviceAnnotations },
+      // Envoy exits at once on SIGTERM: the pre-stop hook holds it back until the proxy has drained.
+      shutdown: {
+        action: PreStopAction.httpGet(DRAIN_PATH, probePort),
+        delay: Duration.seconds(drainSeconds),
+        drainTime: Duration.seconds(SHUTDOWN_MARGIN_SECONDS),
+      },
       nodeGroup: props.nodeGroup,
       topologySpread: props.topologySpread,
     }));
+    const families = serviceIpFamilies(ipFamily);
+    if (families) {
+      ApiObject.of(this.proxy.service).addJsonPatch(JsonPatch.add('/spec/ipFamilyPolicy', families.ipFamilyPolicy), JsonPatch.add('/spec/ipFamilies', families.ipFamilies));
+    }
     const file = new RenderedConfigFile(this, {
       configMapName: `${name}-envoy-config`,
       namespace: this.proxy.namespace,

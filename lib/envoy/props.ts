@@ -5,6 +5,7 @@ import { Tracing } from '../telemetry/tracing';
 import { AutoscalingProps, ThroughputProps } from '../workload/capacity';
 import { NodeGroup, TopologySpread } from '../workload/placement';
 import { CircuitBreakerSpec, OutlierDetectionSpec } from './bootstrap';
+import { FrontLoadBalancer, IpFamily } from './load-balancer';
 
 /** Retry policy of a route. */
 export interface RetryProps {
@@ -49,6 +50,10 @@ export interface FrontEnvoyRoute {
   /**
    * Minimum share (0 to 100) of this service's hosts that must be healthy for
    * Envoy's health check to answer 200. Envoy truncates it to an integer.
+   * The hosts are what Envoy resolves: every pod behind a headless Service
+   * (gRPC services), but one host, the virtual IP, behind a ClusterIP Service,
+   * so there any percentage means only "the virtual IP answers" (the readiness
+   * rule OBS-ENV4 warns when one other than the default is set).
    * @default - healthCheck.minHealthyPercent
    */
   readonly minHealthyPercent?: number;
@@ -62,7 +67,8 @@ export interface FrontEnvoyHealthCheckProps {
    */
   readonly path?: string;
   /**
-   * Default minimum share (0 to 100) of healthy hosts per upstream.
+   * Default minimum share (0 to 100) of healthy hosts per upstream (see
+   * {@link FrontEnvoyRoute.minHealthyPercent}: one host behind a ClusterIP Service).
    * @default 25
    */
   readonly minHealthyPercent?: number;
@@ -105,6 +111,21 @@ export interface UpstreamHealthCheckProps {
    * @default 60 s
    */
   readonly noTrafficInterval?: Duration;
+}
+
+/** How a {@link FrontEnvoy} stops. */
+export interface FrontEnvoyShutdownProps {
+  /**
+   * How long the proxy keeps serving after failing its health checks, while
+   * the load balancer takes it out. Whole seconds.
+   * @default 20 s
+   */
+  readonly deregistrationDelay?: Duration;
+  /**
+   * How long the listeners drain before the proxy exits (`--drain-time-s`). Whole seconds.
+   * @default 10 s
+   */
+  readonly drainTime?: Duration;
 }
 
 /** Props of a {@link FrontEnvoy}. */
@@ -157,11 +178,6 @@ export interface FrontEnvoyProps {
    */
   readonly probePort?: number;
   /**
-   * Proxies in front of Envoy whose X-Forwarded-For entries are trusted.
-   * @default 1 - the load balancer
-   */
-  readonly xffNumTrustedHops?: number;
-  /**
    * Envoy pods.
    * @default 2
    */
@@ -183,12 +199,39 @@ export interface FrontEnvoyProps {
    */
   readonly resources?: kplus.ContainerResources;
   /**
-   * The Service type.
-   * @default ServiceType.CLUSTER_IP
+   * What stands in front of Envoy: it decides Envoy's Service type, the
+   * X-Forwarded-For entries Envoy trusts (none behind a layer-4 load balancer,
+   * one per layer-7 hop) and the load balancer's deregistration delay.
+   * @default FrontLoadBalancer.none() - clients in the cluster, no X-Forwarded-For entry trusted
    */
-  readonly serviceType?: kplus.ServiceType;
+  readonly loadBalancer?: FrontLoadBalancer;
   /**
-   * Service annotations, such as the load balancer's.
+   * Share (0 to 100) of requests carrying `x-client-trace-id` that are traced
+   * whatever the sampling: a client could otherwise force tracing.
+   * @default 0
+   */
+  readonly clientSamplingPercentage?: number;
+  /**
+   * The address families Envoy listens on, resolves upstream names in, and
+   * its Service has: IPv4; IPv6 (the cluster gives pods and Services IPv6
+   * addresses); or both (a dual-stack cluster: the Service requires both
+   * families, and an AWS NLB is made dual-stack).
+   * @default IpFamily.IPV4
+   */
+  readonly ipFamily?: IpFamily;
+  /**
+   * How the proxy stops: it fails its health checks, keeps serving while the
+   * load balancer deregisters it, drains its listeners, then exits.
+   * @default - 20 s to deregister, 10 s to drain
+   */
+  readonly shutdown?: FrontEnvoyShutdownProps;
+  /**
+   * `app.kubernetes.io/version` and the version tag of Envoy's spans.
+   * @default - the image tag
+   */
+  readonly version?: string;
+  /**
+   * More annotations on Envoy's Service, beside those the load balancer implies.
    * @default - none
    */
   readonly serviceAnnotations?: { readonly [key: string]: string };

@@ -6,7 +6,7 @@
  */
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { cpuMillis, proxyConcurrency } from '../common/quantities';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
@@ -14,11 +14,12 @@ import { Protocol } from '../service/protocol';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
 import { checkSampling } from '../telemetry/tracing-feature';
 import { DEFAULT_RESOURCES } from '../workload/resources';
-import { ActiveHealthCheckTiming, RouteSpec, UpstreamSpec } from './bootstrap';
+import { ActiveHealthCheckTiming, RouteMatchSpec, RouteSpec, UpstreamSpec } from './bootstrap';
 import {
-  DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_ENVOY_HEALTH_PATH, DEFAULT_NUM_RETRIES, DEFAULT_RETRY_ON, DEFAULT_ROUTE_TIMEOUT, MAX_NUM_RETRIES,
+  DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_DEREGISTRATION_DELAY, DEFAULT_DRAIN_TIME, DEFAULT_ENVOY_HEALTH_PATH, DEFAULT_NUM_RETRIES, DEFAULT_RETRY_ON,
+  DEFAULT_ROUTE_TIMEOUT, MAX_NUM_RETRIES,
 } from './defaults';
-import { FrontEnvoyRoute, UpstreamHealthCheckProps } from './props';
+import { FrontEnvoyRoute, FrontEnvoyShutdownProps, UpstreamHealthCheckProps } from './props';
 
 /**
  * The proxy sends spans over the network, so the Datadog agent must be its
@@ -113,6 +114,7 @@ export interface ResolvedRoutes {
 export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], defaultMinHealthy: number): ResolvedRoutes {
   checker.check(routes.length > 0, 'routes', 'is empty', 'route at least one path prefix to an ObservableService');
   const upstreams = new Map<string, UpstreamSpec>();
+  const privateRoutes = new Map<string, RouteSpec>();
   const healthRoutes: RouteSpec[] = [];
   const userRoutes: RouteSpec[] = [];
   const externalHealthPaths: Record<string, string> = {};
@@ -143,6 +145,18 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
     if (!checker.check(value.startsWith('/'), `${prop}.${'path' in match ? 'path' : 'prefix'}`, `("${value}") must start with '/'`, "use an absolute path such as '/api/'")) return;
     const key = JSON.stringify(match);
     checker.check(!seenMatches.includes(key), prop, `repeats the match ${key} of an earlier route`, 'remove one of the two routes');
+    // The probe endpoints are for the kubelet and the proxy's own checks: a route that would
+    // forward a caller to one gets a 404 from Envoy first (only /healthz is for outside callers).
+    if (service.protocol === Protocol.HTTP && service.health.port === service.port) {
+      for (const probe of [service.health.live, service.health.ready]) {
+        if ('path' in match) {
+          checker.check(match.path !== probe, `${prop}.path`, `(${quote(probe)}) is a probe endpoint of ${service.dnsName}, which stays private`, `route its external health path '${service.health.healthz}' instead`);
+        } else if (probe.startsWith(match.prefix)) {
+          const block = privateMatch(probe);
+          privateRoutes.set(JSON.stringify(block), { match: block, directStatus: 404 });
+        }
+      }
+    }
     const shadowedBy = routes.slice(0, i).find((earlier) => earlier.path === undefined && value.startsWith(earlier.prefix ?? '/'));
     checker.check(seenMatches.includes(key) || !shadowedBy, prop, `("${value}") is never reached: the earlier prefix "${shadowedBy?.prefix ?? '/'}" matches it first`,
       'list more specific routes before less specific ones');
@@ -182,7 +196,16 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       }
     }
   });
-  return { routes: [...healthRoutes, ...userRoutes], upstreams: [...upstreams.values()], externalHealthPaths };
+  return { routes: [...privateRoutes.values(), ...healthRoutes, ...userRoutes], upstreams: [...upstreams.values()], externalHealthPaths };
+}
+
+/**
+ * The match that keeps a probe path private: the path and anything under it
+ * (`path_separated_prefix`, so `/live/` is covered too; its pattern takes no
+ * trailing slash), or exactly the path when it ends with one.
+ */
+function privateMatch(path: string): RouteMatchSpec {
+  return path.endsWith('/') ? { path } : { path_separated_prefix: path };
 }
 
 /**
@@ -210,4 +233,20 @@ export function checkHealthPath(checker: PropChecker, healthPath: string, routes
   const clash = reserved.get(healthPath);
   checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
     `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);
+}
+
+/** The proxy's drain, in whole seconds. */
+export interface ResolvedDrain {
+  readonly deregistrationSeconds: number;
+  readonly drainSeconds: number;
+}
+
+/** Checks the shutdown props: whole seconds, the deregistration delay above zero (a fault delay must be, FaultDelay.fixed_delay gt 0). */
+export function resolveDrain(checker: PropChecker, props: FrontEnvoyShutdownProps = {}): ResolvedDrain {
+  const seconds = (prop: keyof FrontEnvoyShutdownProps, fallback: Duration) => {
+    const ms = (props[prop] ?? fallback).toMilliseconds();
+    checker.check(Number.isInteger(ms) && ms % 1000 === 0 && ms >= 1000, `shutdown.${prop}`, `(${ms} ms) must be whole seconds, at least 1`, `give Duration.seconds(n), such as ${fallback.toSeconds()}`);
+    return Math.round(ms / 1000);
+  };
+  return { deregistrationSeconds: seconds('deregistrationDelay', DEFAULT_DEREGISTRATION_DELAY), drainSeconds: seconds('drainTime', DEFAULT_DRAIN_TIME) };
 }

@@ -18,6 +18,19 @@ export const ANNOTATION_PROXY_MEMORY_LIMIT = 'sidecar.istio.io/proxyMemoryLimit'
 export const ANNOTATION_PROXY_CONFIG = 'proxy.istio.io/config';
 export const ANNOTATION_REWRITE_PROBES = 'sidecar.istio.io/rewriteAppHTTPProbers';
 export const ANNOTATION_MERGE_METRICS = 'prometheus.istio.io/merge-metrics';
+/**
+ * Istio's canonical service name label (istio/istio pkg/kube/labels/labels.go,
+ * CanonicalService: this label, then `app.kubernetes.io/name`, then `app`).
+ */
+export const ISTIO_CANONICAL_NAME_LABEL = 'service.istio.io/canonical-name';
+/**
+ * The sidecar names its spans' service from the canonical name alone
+ * (ProxyConfig.tracingServiceName, istio/api mesh/v1alpha1/proxy.proto; per pod
+ * through `proxy.istio.io/config`). The default, APP_LABEL_AND_NAMESPACE, gives
+ * `<app label or workload>.<namespace>` (istio/istio pkg/bootstrap/config.go
+ * getServiceCluster), which is not the name the Datadog monitors query.
+ */
+export const TRACING_SERVICE_NAME = 'CANONICAL_NAME_ONLY';
 
 /** Ports the sidecar and its agent listen on (istio.io/latest/docs/ops/deployment/application-requirements). */
 export const ISTIO_RESERVED_PORTS: readonly number[] = [15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090];
@@ -56,14 +69,19 @@ export interface MeshSidecar {
   readonly concurrency: number;
   /** Whether the application starts only once the proxy is ready. */
   readonly holdApplicationUntilProxyStarts: boolean;
+  /** The service name the sidecar's spans carry (its canonical name), when known. */
+  readonly traceServiceName?: string;
   /** Pod labels. */
   readonly labels: Readonly<Record<string, string>>;
   /** Pod annotations. */
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** Checks the mesh props and computes the sidecar's labels and annotations. */
-export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPerPod: number | undefined): MeshSidecar {
+/**
+ * Checks the mesh props and computes the sidecar's labels and annotations;
+ * `serviceName` is the name its spans carry (the canonical name).
+ */
+export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPerPod: number | undefined, serviceName?: string): MeshSidecar {
   const resources = sizeSidecar(checker, mesh.sizing ?? SidecarSizing.fromModel(), rpsPerPod);
   const concurrency = mesh.concurrency ?? proxyConcurrency(resources.cpuLimitMillis);
   checker.check(Number.isInteger(concurrency) && concurrency >= 1, 'mesh.concurrency', `(${concurrency}) must be a whole number of at least 1`, 'leave it out to follow the CPU limit');
@@ -72,13 +90,14 @@ export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPer
     resources,
     concurrency,
     holdApplicationUntilProxyStarts: hold,
-    labels: { [ISTIO_INJECT_LABEL]: 'true' },
+    traceServiceName: serviceName,
+    labels: { [ISTIO_INJECT_LABEL]: 'true', ...(serviceName ? { [ISTIO_CANONICAL_NAME_LABEL]: serviceName } : {}) },
     annotations: {
       [ANNOTATION_PROXY_CPU]: cpuQuantity(resources.cpuRequestMillis),
       [ANNOTATION_PROXY_CPU_LIMIT]: cpuQuantity(resources.cpuLimitMillis),
       [ANNOTATION_PROXY_MEMORY]: memoryQuantity(resources.memoryRequestMiB),
       [ANNOTATION_PROXY_MEMORY_LIMIT]: memoryQuantity(resources.memoryLimitMiB),
-      [ANNOTATION_PROXY_CONFIG]: stringify({ concurrency, holdApplicationUntilProxyStarts: hold }).trim(),
+      [ANNOTATION_PROXY_CONFIG]: stringify({ concurrency, holdApplicationUntilProxyStarts: hold, ...(serviceName ? { tracingServiceName: TRACING_SERVICE_NAME } : {}) }).trim(),
       // The kubelet cannot reach the app's probes through a mesh with STRICT
       // mTLS; the injector rewrites them to the sidecar agent (port 15020),
       // which forwards them in plain text. Istio's default, stated.
@@ -101,7 +120,7 @@ export class MeshSidecarFeature implements IPodFeature {
   constructor(private readonly mesh: MeshProps) {}
 
   public bind(context: PodContext): PodFeatureBinding {
-    const sidecar = this.sidecar = resolveMeshSidecar(context.checker, this.mesh, context.rpsPerPod);
+    const sidecar = this.sidecar = resolveMeshSidecar(context.checker, this.mesh, context.rpsPerPod, context.name);
     for (const port of context.ports) {
       context.checker.check(!ISTIO_RESERVED_PORTS.includes(port.port), port.prop ?? 'port', `(${port.port}) is a port the Istio sidecar uses`, 'choose a port outside 15000-15090, such as 8080');
     }

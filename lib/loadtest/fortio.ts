@@ -5,7 +5,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { ISTIO_INJECT_LABEL } from '../istio/sidecar';
@@ -13,8 +13,13 @@ import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { DEFAULT_TMP_SIZE, POD_SECCOMP_PROFILE, containerSecurityContext, podSecurityContext, resolveSecurity } from '../workload/security';
 
-/** Fortio, pinned (fortio.org releases; v1.75.2 is the current stable). */
-export const FORTIO_IMAGE = 'fortio/fortio:1.75.2';
+/**
+ * Fortio, pinned: 1.75.3, the newest release that could be confirmed (pinned
+ * with its digest sha256:942c86131c24ee9bd4a7754610be417ac1b9fe2f11d1860620a9f6932ceb712f
+ * in public manifests). `-grpc-method` exists since the release after 1.69.5
+ * (fortio/fortio pull request 1064, merged 2025-08-08).
+ */
+export const FORTIO_IMAGE = 'fortio/fortio:1.75.3';
 
 /** Default percentiles reported. */
 export const DEFAULT_PERCENTILES = [50, 90, 99, 99.9];
@@ -57,13 +62,15 @@ export interface FortioLoadOptions {
 
 /** What is loaded. */
 export type LoadTarget =
-  | { readonly service: ObservableService; readonly path?: string }
+  | { readonly service: ObservableService; readonly path?: string; readonly grpcMethod?: string }
   | { readonly url: string };
 
 /**
  * The `fortio load` arguments: JSON results to stdout (`-json -`), so they are
- * in the Job's log. A gRPC service is loaded through the gRPC health protocol
- * on its readiness service: Fortio cannot call the application's own methods.
+ * in the Job's log. A gRPC service is loaded through one of its own methods
+ * when `grpcMethod` names one (`-grpc-method package.Service/Method`, Fortio
+ * since the release after 1.69.5), else through the gRPC health protocol on
+ * its readiness service.
  */
 export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions): string[] {
   const args = ['load', '-qps', String(options.qps), '-c', String(options.connections ?? 8), '-t', `${(options.duration ?? Duration.seconds(60)).toSeconds()}s`];
@@ -75,7 +82,8 @@ export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions): 
   if ('url' in target) {
     args.push(target.url);
   } else if (target.service.protocol === Protocol.GRPC) {
-    args.push('-grpc', '-healthservice', target.service.health.ready, `${target.service.dnsName}:${target.service.port}`);
+    const call = target.grpcMethod !== undefined ? ['-grpc-method', target.grpcMethod] : ['-healthservice', target.service.health.ready];
+    args.push('-grpc', ...call, `${target.service.dnsName}:${target.service.port}`);
   } else {
     args.push(`http://${target.service.dnsName}:${target.service.port}${target.path ?? '/'}`);
   }
@@ -97,6 +105,10 @@ export function checkLoadOptions(checker: PropChecker, options: FortioLoadOption
   for (const p of options.percentiles ?? []) checker.check(p > 0 && p < 100, 'percentiles', `(${p}) must be between 0 and 100`, 'use values such as 50, 99, 99.9');
   if (target && 'url' in target) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
   if (target && 'service' in target && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
+  if (target && 'service' in target && target.grpcMethod !== undefined) {
+    checker.check(target.service.protocol === Protocol.GRPC, 'target.grpcMethod', `is for a gRPC service; ${target.service.name} speaks ${target.service.protocol.name}`, "give 'path' for an HTTP service");
+    checker.check(/^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(target.grpcMethod), 'target.grpcMethod', `(${quote(target.grpcMethod)}) must be a full method name, package.Service/Method`, "use a name such as 'ledger.v1.Ledger/GetBalance'");
+  }
 }
 
 /** Props of {@link LoadTest}. */

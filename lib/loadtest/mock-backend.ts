@@ -6,16 +6,24 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
+import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
 import { DisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile } from '../workload/config-file';
 import { buildWorkload } from '../workload/kernel';
 import { TopologySpread } from '../workload/placement';
+import { bindFeatures } from '../workload/pod-feature';
 import { resolveResources } from '../workload/resources';
 import { DEFAULT_TMP_SIZE, resolveSecurity } from '../workload/security';
+import { ShutdownFeature } from '../workload/shutdown';
 
-/** nginx, unprivileged variant (uid 101, listens on 8080), pinned: nginx 1.30.4 is the current stable (2026-07-15). */
-export const NGINX_UNPRIVILEGED_IMAGE = 'nginxinc/nginx-unprivileged:1.30.4-alpine';
+/**
+ * nginx, unprivileged variant (uid 101, listens on 8080), pinned: nginx
+ * 1.30.5 is the current stable ("Changes with nginx 1.30.5, 15 Sep 2026",
+ * nginx.org CHANGES-1.30), and `1.30.5-alpine` the image of it
+ * (nginx/docker-nginx-unprivileged tag form `<version>-alpine`).
+ */
+export const NGINX_UNPRIVILEGED_IMAGE = 'nginxinc/nginx-unprivileged:1.30.5-alpine';
 /** The nginx user of the unprivileged image. */
 export const NGINX_UID = 101;
 const CONFIG_DIR = '/etc/nginx/mock';
@@ -171,6 +179,10 @@ export class MockBackend extends Construct {
     checker.check(Number.isInteger(replicas) && replicas >= 1, 'replicas', `(${replicas}) must be at least 1`, 'use 2');
     const security = resolveSecurity(checker, { runAsUser: NGINX_UID, runAsGroup: NGINX_UID });
     const resources = resolveResources(checker, undefined);
+    // A pre-stop delay while the pod leaves the Service's endpoints, then the process's own shutdown.
+    const shutdown = bindFeatures([new ShutdownFeature()], {
+      name: identity.name, namespace: identity.namespace, version: identity.version ?? 'latest', ports: [], checker, kubernetesVersion: KubernetesVersion.targetOf(this),
+    });
     checker.throwIfAny();
 
     this.name = identity.name;
@@ -206,6 +218,8 @@ export class MockBackend extends Construct {
       tmpSize: DEFAULT_TMP_SIZE,
       serviceType: kplus.ServiceType.CLUSTER_IP,
       headless: false,
+      preStop: shutdown.preStop,
+      terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
     });
     this.deployment = workload.deployment;
     this.service = workload.service;

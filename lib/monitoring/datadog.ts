@@ -8,16 +8,37 @@ import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { MANAGED_BY } from '../common/labels';
+import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
+import { TracingProvider } from '../telemetry/tracing';
 
-/** Envoy trace metrics (Datadog APM for Envoy): requests, errors, and the latency distribution. */
+/**
+ * Envoy's APM trace metrics: every span of Envoy's Datadog tracer is named
+ * `envoy.proxy` (envoyproxy/envoy source/extensions/tracers/datadog/tracer.cc),
+ * and Datadog derives `trace.<span name>.hits` and `.errors` (counts) and the
+ * `trace.<span name>` latency distribution, tagged with the span's service
+ * and env (docs.datadoghq.com/tracing/metrics/metrics_namespace).
+ */
 export const ENVOY_HITS = 'trace.envoy.proxy.hits';
 export const ENVOY_ERRORS = 'trace.envoy.proxy.errors';
 export const ENVOY_LATENCY = 'trace.envoy.proxy';
-/** Istio control plane metrics (Datadog Istio integration). */
-export const ISTIO_INJECTION_FAILURES = 'istio.sidecar_injection.failure_total';
-export const ISTIO_VALIDATION_FAILURES = 'istio.galley.validation.failed';
+/**
+ * The Datadog Istio integration's metrics, by the names its OpenMetrics V2
+ * check (`use_openmetrics: true`, the mode the integration's README
+ * recommends) sends, as DataDog/integrations-core istio/metadata.csv lists
+ * them; a copy of the rows is in test/fixtures/datadog. There is no V2 name
+ * for injection failures: they are requests less successes (Datadog's own
+ * monitor, istio/assets/monitors/failed_sidecar_injection.json, does the same).
+ */
+export const ISTIO_INJECTION_REQUESTS = 'istio.sidecar_injection.requests.count';
+export const ISTIO_INJECTION_SUCCESSES = 'istio.sidecar_injection.success.count';
+export const ISTIO_VALIDATION_FAILURES = 'istio.galley.validation.failed.count';
 export const ISTIO_XDS_REJECTS = 'istio.pilot.total_xds_rejects';
+/** Requests through the mesh's sidecars: reported as long as the mesh serves, so its absence means the integration stopped. */
+export const ISTIO_MESH_REQUESTS = 'istio.mesh.request.count';
+
+/** How long a monitor that expects data waits before it reports none, in minutes. */
+export const NO_DATA_TIMEFRAME_MINUTES = 30;
 
 /** Critical and warning levels of one alert. */
 export interface AlertThresholds {
@@ -29,8 +50,17 @@ export interface AlertThresholds {
 
 /** Props of {@link DatadogMonitors}. */
 export interface DatadogMonitorsProps {
-  /** The services to watch, each with its own error-rate and latency monitors. */
+  /**
+   * The services to watch, each with its own error-rate and latency monitors.
+   * Each needs an Istio sidecar (`mesh`): the monitors read the Envoy spans of
+   * its requests, which its sidecar writes under its name.
+   */
   readonly services: ObservableService[];
+  /**
+   * Front proxies to watch the same way, from their own spans (Datadog tracing).
+   * @default - none
+   */
+  readonly frontProxies?: FrontEnvoy[];
   /** The `env` tag the metrics carry (unified service tagging). */
   readonly env: string;
   /** Who is notified: Datadog handles such as `@slack-payments-oncall` or `@pagerduty-payments`. */
@@ -38,7 +68,8 @@ export interface DatadogMonitorsProps {
   /**
    * The runbook of a signal, linked from every alert message. Given the
    * monitor's key (`error-rate`, `latency-p99`, `mesh-error-rate`,
-   * `injection-failures`, `validation-failures`, `xds-rejects`) and the service, if any.
+   * `injection-failures`, `validation-failures`, `xds-rejects`, `istio-metrics-silent`)
+   * and the service (a front proxy's Envoy workload for its monitors), if any.
    */
   readonly runbookUrl: (signal: string, service?: ObservableService) => string;
   /**
@@ -52,11 +83,15 @@ export interface DatadogMonitorsProps {
    */
   readonly latencyP99Seconds?: AlertThresholds;
   /**
-   * Watch the Istio control plane too (sidecar injection failures, config validation failures, xDS rejects).
+   * Watch the Istio control plane too (sidecar injection failures, config
+   * validation failures, xDS rejects, and the integration falling silent).
    * @default true
    */
   readonly controlPlane?: boolean;
-  /** Tags on every monitor. @default - service and env tags only */
+  /**
+   * Tags on every monitor.
+   * @default - service and env tags only
+   */
   readonly tags?: string[];
 }
 
@@ -73,7 +108,13 @@ export interface MonitorSpec {
   /** Tags on the monitor. */
   readonly tags: string[];
   /** Thresholds and the no-data, tag and window options. */
-  readonly options: { readonly thresholds: { readonly critical: string; readonly warning?: string }; readonly notifyNoData: boolean; readonly includeTags: boolean; readonly requireFullWindow: boolean };
+  readonly options: {
+    readonly thresholds: { readonly critical: string; readonly warning?: string };
+    readonly notifyNoData: boolean;
+    readonly noDataTimeframe?: number;
+    readonly includeTags: boolean;
+    readonly requireFullWindow: boolean;
+  };
 }
 
 /** Default error-rate thresholds. */
@@ -86,10 +127,15 @@ function scope(env: string, service?: string): string {
   return service ? `service:${service},env:${env}` : `env:${env}`;
 }
 
+/** A count over a window, as a query term. */
+function countOf(metric: string, s: string): string {
+  return `sum:${metric}{${s}}.as_count()`;
+}
+
 /** The error-rate query: Envoy errors over Envoy hits, 5 minutes, against the critical threshold. */
 export function errorRateQuery(env: string, threshold: number, service?: string): string {
   const s = scope(env, service);
-  return `sum(last_5m):sum:${ENVOY_ERRORS}{${s}}.as_count() / sum:${ENVOY_HITS}{${s}}.as_count() > ${threshold}`;
+  return `sum(last_5m):${countOf(ENVOY_ERRORS, s)} / ${countOf(ENVOY_HITS, s)} > ${threshold}`;
 }
 
 /** The p99 latency query on Envoy's latency distribution. */
@@ -97,55 +143,113 @@ export function latencyP99Query(env: string, threshold: number, service: string)
   return `percentile(last_5m):p99:${ENVOY_LATENCY}{${scope(env, service)}} > ${threshold}`;
 }
 
-/** A count that must stay at zero. */
-export function countQuery(metric: string, env: string): string {
-  return `sum(last_10m):sum:${metric}{${scope(env)}}.as_count() > 0`;
+/** A count that must stay at zero; `minus` is subtracted first (requests less successes). */
+export function countQuery(metric: string, env: string, minus?: string): string {
+  const s = scope(env);
+  return `sum(last_10m):${countOf(metric, s)}${minus ? ` - ${countOf(minus, s)}` : ''} > 0`;
 }
 
-function message(what: string, runbook: string, notify: string[]): string {
-  return [`{{#is_alert}}${what} is above {{threshold}} ({{value}}).{{/is_alert}}`,
-    `{{#is_warning}}${what} is above {{warn_threshold}} ({{value}}).{{/is_warning}}`,
+/** A count that must not fall to nothing. */
+export function silenceQuery(metric: string, env: string): string {
+  return `sum(last_${NO_DATA_TIMEFRAME_MINUTES}m):${countOf(metric, scope(env))} < 1`;
+}
+
+function message(what: string, runbook: string, notify: string[], noData: boolean, below: boolean): string {
+  const word = below ? 'below' : 'above';
+  return [`{{#is_alert}}${what} is ${word} {{threshold}} ({{value}}).{{/is_alert}}`,
+    `{{#is_warning}}${what} is ${word} {{warn_threshold}} ({{value}}).{{/is_warning}}`,
+    ...(noData ? [`{{#is_no_data}}${what} has had no data for ${NO_DATA_TIMEFRAME_MINUTES} minutes: the metric stopped arriving.{{/is_no_data}}`] : []),
     `{{#is_recovery}}${what} is back to normal.{{/is_recovery}}`,
     `Runbook: ${runbook}`,
     notify.join(' ')].join('\n');
 }
 
-function monitor(name: string, what: string, query: string, thresholds: AlertThresholds, tags: string[], runbook: string, notify: string[]): MonitorSpec {
+/**
+ * Whether a monitor alerts when its metric stops arriving. A monitor that
+ * says nothing when no data comes looks healthy forever once tracing or the
+ * integration breaks, so it is a decision per monitor (documented in
+ * docs/monitoring-and-load-tests.md):
+ * - a service's monitors: when the service declares expected traffic
+ *   (`throughput`), since silence then means its traffic or its tracing stopped;
+ * - the mesh-wide error rate and the integration's silence monitor: always;
+ * - the control plane's failure counters: never, since they report only when
+ *   a failure happens (the silence monitor covers them).
+ */
+function monitor(name: string, what: string, query: string, thresholds: AlertThresholds, tags: string[], runbook: string, notify: string[],
+  noData: boolean, below = false): MonitorSpec {
   return {
     name,
-    message: message(what, runbook, notify),
+    message: message(what, runbook, notify, noData, below),
     query,
     type: 'query alert',
     tags,
     options: {
       // The Operator takes thresholds as strings; the critical one must equal the query's.
       thresholds: thresholds.warning === undefined ? { critical: String(thresholds.critical) } : { critical: String(thresholds.critical), warning: String(thresholds.warning) },
-      notifyNoData: false,
+      notifyNoData: noData,
+      ...(noData ? { noDataTimeframe: NO_DATA_TIMEFRAME_MINUTES } : {}),
       includeTags: true,
       requireFullWindow: false,
     },
   };
 }
 
+/** A workload whose requests Envoy traces, as the monitors watch it. */
+interface Watched {
+  /** The workload the monitors are about. */
+  readonly workload: ObservableService;
+  /** The `service` tag of the Envoy spans (what the proxies send). */
+  readonly traceServiceName: string;
+  /** Whether traffic is expected at all times. */
+  readonly expectsTraffic: boolean;
+}
+
+/** One monitor with its object name and the workload it is about. */
+export interface KeyedMonitor {
+  /** The object's name. */
+  readonly key: string;
+  /** The spec. */
+  readonly spec: MonitorSpec;
+  /** The workload it is about, if one. */
+  readonly service?: ObservableService;
+}
+
+/** The watched workloads, or the props that make one unwatchable (each under its prop). */
+function watched(checker: PropChecker | undefined, props: DatadogMonitorsProps): Watched[] {
+  const fromServices = props.services.flatMap((s, i): Watched[] => {
+    const ok = checker?.check(s.traceServiceName !== undefined, `services[${i}]`, `(${s.name}) has no Istio sidecar: no Envoy traces its requests, so the trace.envoy.proxy metrics carry no service:${s.name}`,
+      'give the service mesh: {}, or watch the FrontEnvoy in front of it with frontProxies') ?? true;
+    return ok && s.traceServiceName ? [{ workload: s, traceServiceName: s.traceServiceName, expectsTraffic: s.capacity !== undefined }] : [];
+  });
+  const fromProxies = (props.frontProxies ?? []).flatMap((f, i): Watched[] => {
+    const ok = checker?.check(f.traceServiceName !== undefined && f.tracing?.provider === TracingProvider.DATADOG, `frontProxies[${i}]`,
+      `(${f.proxy.name}) does not send its spans to Datadog, so no trace.envoy.proxy metric carries it`, 'give the FrontEnvoy tracing: Tracing.datadog(...)') ?? true;
+    return ok && f.traceServiceName ? [{ workload: f.proxy, traceServiceName: f.traceServiceName, expectsTraffic: f.proxy.capacity !== undefined }] : [];
+  });
+  return [...fromServices, ...fromProxies];
+}
+
 /** The monitors' specs, keyed by object name. Pure, for review and tests. */
-export function monitorSpecs(props: DatadogMonitorsProps): Array<{ key: string; spec: MonitorSpec; service?: ObservableService }> {
+export function monitorSpecs(props: DatadogMonitorsProps): KeyedMonitor[] {
   const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
   const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
-  const base = [`env:${props.env}`, `managed-by:${MANAGED_BY}`, ...(props.tags ?? [])];
-  const specs = props.services.flatMap((s): Array<{ key: string; spec: MonitorSpec; service?: ObservableService }> => {
-    const tags = [...base, `service:${s.name}`];
+  const env = props.env;
+  const base = [`env:${env}`, `managed-by:${MANAGED_BY}`, ...(props.tags ?? [])];
+  const specs = watched(undefined, props).flatMap(({ workload: s, traceServiceName: traced, expectsTraffic }): KeyedMonitor[] => {
+    const tags = [...base, `service:${traced}`];
     return [
-      { key: `${s.name}-error-rate`, service: s, spec: monitor(`[${props.env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical, s.name), errorRate, tags, props.runbookUrl('error-rate', s), props.notify) },
-      { key: `${s.name}-latency-p99`, service: s, spec: monitor(`[${props.env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${props.env}) through Envoy`, latencyP99Query(props.env, latency.critical, s.name), latency, tags, props.runbookUrl('latency-p99', s), props.notify) },
+      { key: `${s.name}-error-rate`, service: s, spec: monitor(`[${env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${env}) through Envoy`, errorRateQuery(env, errorRate.critical, traced), errorRate, tags, props.runbookUrl('error-rate', s), props.notify, expectsTraffic) },
+      { key: `${s.name}-latency-p99`, service: s, spec: monitor(`[${env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${env}) through Envoy`, latencyP99Query(env, latency.critical, traced), latency, tags, props.runbookUrl('latency-p99', s), props.notify, expectsTraffic) },
     ];
   });
-  specs.push({ key: 'mesh-error-rate', spec: monitor(`[${props.env}] mesh: Envoy error rate`, `The mesh-wide error rate (${props.env}) through Envoy`, errorRateQuery(props.env, errorRate.critical), errorRate, base, props.runbookUrl('mesh-error-rate'), props.notify) });
+  specs.push({ key: 'mesh-error-rate', spec: monitor(`[${env}] mesh: Envoy error rate`, `The mesh-wide error rate (${env}) through Envoy`, errorRateQuery(env, errorRate.critical), errorRate, base, props.runbookUrl('mesh-error-rate'), props.notify, true) });
   if (props.controlPlane ?? true) {
     const once: AlertThresholds = { critical: 0 };
     specs.push(
-      { key: 'istio-injection-failures', spec: monitor(`[${props.env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_FAILURES, props.env), once, base, props.runbookUrl('injection-failures'), props.notify) },
-      { key: 'istio-validation-failures', spec: monitor(`[${props.env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, props.env), once, base, props.runbookUrl('validation-failures'), props.notify) },
-      { key: 'istio-xds-rejects', spec: monitor(`[${props.env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, props.env), once, base, props.runbookUrl('xds-rejects'), props.notify) },
+      { key: 'istio-injection-failures', spec: monitor(`[${env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_REQUESTS, env, ISTIO_INJECTION_SUCCESSES), once, base, props.runbookUrl('injection-failures'), props.notify, false) },
+      { key: 'istio-validation-failures', spec: monitor(`[${env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, env), once, base, props.runbookUrl('validation-failures'), props.notify, false) },
+      { key: 'istio-xds-rejects', spec: monitor(`[${env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, env), once, base, props.runbookUrl('xds-rejects'), props.notify, false) },
+      { key: 'istio-metrics-silent', spec: monitor(`[${env}] istio: integration silent`, 'Requests reported by the Istio integration', silenceQuery(ISTIO_MESH_REQUESTS, env), { critical: 1 }, base, props.runbookUrl('istio-metrics-silent'), props.notify, true, true) },
     );
   }
   return specs;
@@ -159,7 +263,8 @@ export class DatadogMonitors extends Construct {
   constructor(scope: Construct, id: string, props: DatadogMonitorsProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
+    checker.check(props.services.length + (props.frontProxies ?? []).length > 0, 'services', 'is empty', 'list the services to watch');
+    watched(checker, props);
     checker.check(props.notify.length > 0 && props.notify.every((h) => h.startsWith('@')), 'notify', `(${JSON.stringify(props.notify)}) must list Datadog handles starting with '@'`, "give handles such as '@slack-payments-oncall'");
     checker.check(/^[a-z0-9_.:/-]+$/.test(props.env), 'env', `("${props.env}") must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
     for (const [prop, t] of [['errorRate', props.errorRate], ['latencyP99Seconds', props.latencyP99Seconds]] as const) {
@@ -243,10 +348,11 @@ export function dashboardWidgets(env: string): Widget[] {
     ], 'errors / hits'),
     timeseries('p99 latency by service (s)', [metricQuery('p99', `p99:${ENVOY_LATENCY}{${e}} by {service}`)], 'p99'),
     timeseries('Istio control plane failures', [
-      metricQuery('injection', `sum:${ISTIO_INJECTION_FAILURES}{${e}}.as_count()`),
+      metricQuery('requests', `sum:${ISTIO_INJECTION_REQUESTS}{${e}}.as_count()`),
+      metricQuery('successes', `sum:${ISTIO_INJECTION_SUCCESSES}{${e}}.as_count()`),
       metricQuery('validation', `sum:${ISTIO_VALIDATION_FAILURES}{${e}}.as_count()`),
       metricQuery('xds', `sum:${ISTIO_XDS_REJECTS}{${e}}.as_count()`),
-    ], 'injection + validation + xds'),
+    ], '(requests - successes) + validation + xds'),
   ];
 }
 

@@ -1,4 +1,4 @@
 export { DatadogMonitors, DatadogServiceDashboard } from './datadog';
-export type { AlertThresholds, DatadogMonitorsProps, DatadogServiceDashboardProps, MonitorSpec, Widget } from './datadog';
+export type { AlertThresholds, DatadogMonitorsProps, DatadogServiceDashboardProps, KeyedMonitor, MonitorSpec, Widget } from './datadog';
 export { PrometheusAlerts } from './prometheus';
 export type { PrometheusAlertsProps } from './prometheus';

@@ -8,6 +8,7 @@ import {
 import { PropChecker } from '../common/errors';
 import { frozen } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
+import { KubernetesVersion } from '../common/kubernetes-version';
 import { ImageReference, parseImage } from '../common/image';
 import { checkMetadataMap } from '../common/labels';
 import { sizeBytes } from '../common/quantities';
@@ -21,6 +22,7 @@ import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workl
 import { IPodFeature, WorkloadPort, bindFeatures } from '../workload/pod-feature';
 import { ResolvedResources, resolveResources } from '../workload/resources';
 import { DEFAULT_TMP_SIZE, SecurityProps, resolveSecurity } from '../workload/security';
+import { GracefulShutdownProps, ShutdownFeature, ShutdownPlan } from '../workload/shutdown';
 import { HealthContract, HealthProps, grpcProbe, httpProbes, resolveHealth } from './health';
 import { Protocol } from './protocol';
 
@@ -149,10 +151,27 @@ export interface ObservableServiceProps {
    */
   readonly component?: string;
   /**
+   * More labels on the Deployment and its pods (a team, a cost centre). A
+   * label the library writes cannot be replaced.
+   * @default - none
+   */
+  readonly podLabels?: { readonly [key: string]: string };
+  /**
+   * More annotations on the pods. An annotation the library writes cannot be replaced.
+   * @default - none
+   */
+  readonly podAnnotations?: { readonly [key: string]: string };
+  /**
    * Size limit of the writable `/tmp` emptyDir.
    * @default 64Mi
    */
   readonly tmpSize?: Size;
+  /**
+   * Graceful shutdown: a pre-stop delay while the pod's removal from the
+   * endpoints propagates, then the application's own shutdown after SIGTERM.
+   * @default - a 10 s pre-stop sleep (Kubernetes 1.30+; none on older targets) and 20 s after SIGTERM: a 30 s grace period
+   */
+  readonly shutdown?: GracefulShutdownProps;
 }
 
 /**
@@ -213,6 +232,8 @@ export class ObservableService extends Construct implements IObservableWorkload 
   public readonly mesh?: MeshSidecar;
   /** Where the pods send traffic because of their features (the tracing backend). */
   public readonly egress: readonly NetworkDestination[];
+  /** The graceful shutdown: the pre-stop delay and the grace period. */
+  public readonly shutdown: ShutdownPlan;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
@@ -248,6 +269,8 @@ export class ObservableService extends Construct implements IObservableWorkload 
     checker.check(!this.protocol.headless || serviceType === kplus.ServiceType.CLUSTER_IP, 'serviceType', `(${serviceType}) cannot be used with a gRPC service, whose Service is headless`,
       'expose gRPC through a FrontEnvoy or an ingress gateway, and leave serviceType out');
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
+    checkMetadataMap(checker, 'podLabels', props.podLabels, 'labels');
+    checkMetadataMap(checker, 'podAnnotations', props.podAnnotations, 'annotations');
     const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
     checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
 
@@ -255,26 +278,33 @@ export class ObservableService extends Construct implements IObservableWorkload 
     if (this.health.port !== this.port) ports.push({ name: 'health', port: this.health.port, internal: true, prop: 'health.port' });
     this.tracing = props.tracing;
     const mesh = props.mesh ? new MeshSidecarFeature(props.mesh) : undefined;
-    const features: IPodFeature[] = [...(props.tracing ? [tracingFeature(props.tracing)] : []), ...(mesh ? [mesh] : [])];
+    const shutdown = new ShutdownFeature(props.shutdown);
+    const features: IPodFeature[] = [...(props.tracing ? [tracingFeature(props.tracing)] : []), ...(mesh ? [mesh] : []), shutdown];
     const bound = bindFeatures(features, {
       name: this.name, namespace: this.namespace, version: this.version, ports, rpsPerPod: this.capacity?.rpsPerPod, checker,
+      kubernetesVersion: KubernetesVersion.targetOf(this),
     }, props.env);
     this.mesh = frozen(mesh?.sidecar);
+    this.shutdown = frozen(shutdown.plan!);
     this.egress = frozen(bound.egress);
+    const podAnnotations: Record<string, string> = {
+      [ANNOTATION_PROTOCOL]: this.protocol.name,
+      [ANNOTATION_HEALTH_LIVE]: this.health.live,
+      [ANNOTATION_HEALTH_READY]: this.health.ready,
+      [ANNOTATION_HEALTH_HEALTHZ]: this.health.healthz,
+      ...bound.podAnnotations,
+    };
+    const podLabels: Record<string, string> = { ...bound.podLabels };
+    addOwn(checker, 'podLabels', props.podLabels, podLabels, this.labels);
+    addOwn(checker, 'podAnnotations', props.podAnnotations, podAnnotations, {});
     checker.throwIfAny();
 
     const { health } = this;
     const workload = buildWorkload(this, {
       identity,
-      podAnnotations: {
-        [ANNOTATION_PROTOCOL]: this.protocol.name,
-        [ANNOTATION_HEALTH_LIVE]: health.live,
-        [ANNOTATION_HEALTH_READY]: health.ready,
-        [ANNOTATION_HEALTH_HEALTHZ]: health.healthz,
-        ...bound.podAnnotations,
-      },
+      podAnnotations,
       annotations: this.capacity ? capacityAnnotations(this.capacity) : undefined,
-      podLabels: bound.podLabels,
+      podLabels,
       image: this.image,
       ports,
       command: props.command,
@@ -300,6 +330,8 @@ export class ObservableService extends Construct implements IObservableWorkload 
       serviceType,
       headless: this.protocol.headless,
       serviceAnnotations: props.serviceAnnotations,
+      preStop: bound.preStop,
+      terminationGracePeriodSeconds: bound.terminationGracePeriodSeconds,
     });
     this.deployment = workload.deployment;
     this.service = workload.service;
@@ -310,6 +342,23 @@ export class ObservableService extends Construct implements IObservableWorkload 
   /** Whether the service is reached through a headless Service. */
   public get headless(): boolean {
     return this.protocol.headless;
+  }
+
+  /**
+   * The `service` tag of the Envoy spans of this service's requests (Datadog
+   * APM's `trace.envoy.proxy.*` metrics): its name, as its Istio sidecar
+   * reports it; undefined without a sidecar, when no Envoy traces its requests.
+   */
+  public get traceServiceName(): string | undefined {
+    return this.mesh?.traceServiceName;
+  }
+}
+
+/** Adds the user's labels or annotations to those the library writes; one it writes cannot be replaced. */
+function addOwn(checker: PropChecker, prop: string, own: { readonly [key: string]: string } | undefined, into: Record<string, string>, alsoWritten: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(own ?? {})) {
+    checker.check(!(key in into) && !(key in alsoWritten), `${prop}.${key}`, 'is written by the library', `remove it from '${prop}'`);
+    into[key] = value;
   }
 }
 

@@ -3,6 +3,6 @@ export type { CollectorConfig } from './collector-config';
 export { DEFAULT_OTEL_COLLECTOR_IMAGE, OtelCollector } from './otel-collector';
 export type { OtelCollectorProps } from './otel-collector';
 export { OtelExporter, Signal } from './otel-exporter';
-export type { DatadogExporterOptions, ElasticApmExporterOptions, OtlpExporterOptions, SecretKey } from './otel-exporter';
+export type { DatadogExporterOptions, EckApmServerExporterOptions, ElasticApmExporterOptions, OtlpExporterOptions, SecretKey } from './otel-exporter';
 export { DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
 export type { DatadogTracingOptions, IOtlpGrpcEndpoint, OpenTelemetryTracingOptions } from './tracing';

@@ -4,25 +4,37 @@ import { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
+import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
 import { oncePerSynthesis } from '../common/synthesis';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
-import { ImageRef, buildWorkload } from '../workload/kernel';
+import { ImageRef, buildWorkload, clusterScoped } from '../workload/kernel';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
+import { bindFeatures } from '../workload/pod-feature';
 import { ResolvedResources, resolveResources } from '../workload/resources';
 import { DEFAULT_TMP_SIZE, resolveSecurity } from '../workload/security';
+import { GracefulShutdownProps, ShutdownFeature } from '../workload/shutdown';
 import { CollectorConfig, OTEL_HEALTH_PORT, OTLP_HTTP_PORT, checkCollectorPipelines, collectorConfig } from './collector-config';
-import { OtelExporter, Signal } from './otel-exporter';
+import { OtelExporter, SecretKey, Signal } from './otel-exporter';
 import { IOtlpGrpcEndpoint, OTLP_GRPC_PORT } from './tracing';
 
 /**
  * The collector image: the contrib distribution, which carries the k8s
  * attributes processor and the Datadog exporter.
- * Release: 0.162.0 (OpenTelemetry Collector Helm chart 0.176.0 ships it).
+ * Release 0.158.0, the newest that could be confirmed: pinned with its digest
+ * (sha256:c5918f78992ee73b0d6f0e599423ac5ec52dd5d9726733114d6eca53d5a32ed5)
+ * in public manifests; the component names used here (`otlp_grpc`, `otlp_http`
+ * since 0.144.0, `k8s_attributes` since 0.146.0) are in the contrib CHANGELOG.
  */
-export const DEFAULT_OTEL_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.162.0';
+export const DEFAULT_OTEL_COLLECTOR_IMAGE = 'otel/opentelemetry-collector-contrib:0.158.0';
 const CONFIG_DIR = '/etc/otelcol';
+
+/** The namespace of a Secret object given to an exporter, when it is one this app makes (an imported name has none). */
+function secretNamespace(ref: SecretKey): string | undefined {
+  const secret = ref.secret as Partial<kplus.Secret> | undefined;
+  return secret?.metadata?.namespace;
+}
 const CONFIG_FILE = 'collector.yaml';
 
 /** Props of an {@link OtelCollector}. */
@@ -79,6 +91,12 @@ export interface OtelCollectorProps {
    * @default - the chart's id
    */
   readonly partOf?: string;
+  /**
+   * Graceful shutdown: a pre-stop delay while the pod leaves the Service's
+   * endpoints, then time to flush what it has batched.
+   * @default - a 10 s pre-stop sleep (Kubernetes 1.30+) and 20 s after SIGTERM
+   */
+  readonly shutdown?: GracefulShutdownProps;
 }
 
 /** Collector memory request and limit; the memory limiter keeps usage at 80% of the limit. */
@@ -153,6 +171,21 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.join(', ')})`, 'give the exporters distinct names');
     props.exporters.forEach((e, i) => {
       for (const p of e.problems) checker.check(false, `exporters[${i}].${p.prop}`, p.problem, p.fix);
+      // A pod reads Secrets of its own namespace only (kubernetes.io/docs/concepts/configuration/secret):
+      // a collector elsewhere would fail to start with CreateContainerConfigError.
+      // A Secret is elsewhere when the exporter says where its Secrets are (ECK's), or when a
+      // Secret object given to it was made in another namespace.
+      const elsewhere = new Map<string, string[]>();
+      for (const ref of [...e.secretEnv, ...e.secretFiles]) {
+        const namespace = secretNamespace(ref) ?? e.secretsNamespace;
+        if (namespace === undefined || namespace === this.namespace) continue;
+        elsewhere.set(namespace, [...new Set([...(elsewhere.get(namespace) ?? []), ref.secretName ?? ref.secret?.name ?? ''])]);
+      }
+      for (const [namespace, secrets] of elsewhere) {
+        checker.check(false, `exporters[${i}]`,
+          `reads the Secret${secrets.length > 1 ? 's' : ''} ${secrets.join(' and ')} in namespace ${namespace}, but the collector runs in namespace ${this.namespace}`,
+          `run the collector in ${namespace} (namespace: '${namespace}'), or copy the Secrets into ${this.namespace} with a tool that keeps them in sync (emberstack's Reflector, the External Secrets Operator) and give the copies`);
+      }
     });
     const signals = props.signals ?? [Signal.TRACES, Signal.METRICS, Signal.LOGS];
     checker.check(signals.length > 0 && new Set(signals).size === signals.length, 'signals', 'must list each signal at most once, and at least one', 'use Signal.TRACES, Signal.METRICS and Signal.LOGS');
@@ -167,6 +200,10 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     const topologySpread = props.topologySpread ?? TopologySpread.acrossHostsAndZones();
     checkSpread(checker, topologySpread);
     const security = resolveSecurity(checker, undefined);
+    // A pre-stop delay while the pod leaves the Service's endpoints, then the process's own shutdown.
+    const shutdown = bindFeatures([new ShutdownFeature(props.shutdown)], {
+      name: identity.name, namespace: identity.namespace, version: identity.version ?? 'latest', ports: [], checker, kubernetesVersion: KubernetesVersion.targetOf(this),
+    });
 
     this.config = collectorConfig(props.exporters, signals);
     for (const problem of checkCollectorPipelines(this.config)) checker.check(false, 'exporters', `give a collector config where ${problem}`, 'report this as a bug of cdk8s-observable');
@@ -184,7 +221,14 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       render: () => this.configYaml,
     });
     this.configMap = file.configMap;
-    const env = props.exporters.flatMap((e) => e.secretEnv.map((s) => [s.name, kplus.EnvValue.fromSecretValue({ secret: s.secret, key: s.key })] as const));
+    const named = new Map<string, kplus.ISecret>();
+    const secret = (ref: SecretKey): kplus.ISecret => {
+      if (ref.secret) return ref.secret;
+      const name = ref.secretName as string;
+      if (!named.has(name)) named.set(name, kplus.Secret.fromSecretName(this, `Secret-${name}`, name));
+      return named.get(name)!;
+    };
+    const env = props.exporters.flatMap((e) => e.secretEnv.map((s) => [s.name, kplus.EnvValue.fromSecretValue({ secret: secret(s), key: s.key })] as const));
     const workload = buildWorkload(this, {
       identity,
       podAnnotations: {},
@@ -214,27 +258,35 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       tmpSize: DEFAULT_TMP_SIZE,
       serviceType: kplus.ServiceType.CLUSTER_IP,
       headless: false,
+      preStop: shutdown.preStop,
+      terminationGracePeriodSeconds: shutdown.terminationGracePeriodSeconds,
     });
     this.deployment = workload.deployment;
     this.service = workload.service;
     this.autoscaler = workload.autoscaler;
     this.disruptionBudget = workload.disruptionBudget;
     file.mountOn(this.deployment);
+    // CA certificates the exporters trust, each file mounted read-only from its Secret.
+    for (const f of props.exporters.flatMap((e) => e.secretFiles)) {
+      const dir = f.path.slice(0, f.path.lastIndexOf('/'));
+      const volume = kplus.Volume.fromSecret(this, `SecretVolume-${f.volume}`, secret(f), { name: f.volume, items: { [f.key]: { path: f.path.slice(dir.length + 1) } } });
+      this.deployment.containers[0].mount(dir, volume, { readOnly: true });
+    }
 
     // Least privilege for the k8s attributes processor: read pods and
     // namespaces, and replicasets to find a pod's deployment. Nothing else.
-    this.clusterRole = new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = clusterScoped(new kplus.k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: `${this.namespace}-${this.name}`, labels: { ...identity.labels } },
       rules: [
         { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'watch', 'list'] },
         { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'watch', 'list'] },
       ],
-    });
-    this.clusterRoleBinding = new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    }));
+    this.clusterRoleBinding = clusterScoped(new kplus.k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: `${this.namespace}-${this.name}`, labels: { ...identity.labels } },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: this.clusterRole.name },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
-    });
+    }));
 
     this.node.addValidation({ validate: () => this.validateConfig() });
   }

@@ -3,10 +3,12 @@
  * credentials come from Secrets, never from the config.
  */
 import * as kplus from 'cdk8s-plus-27';
-import { PropProblem } from '../common/errors';
+import { PropProblem, quote } from '../common/errors';
 
 /** Elastic APM Server's port, which accepts OTLP/gRPC. */
 export const ELASTIC_APM_PORT = 8200;
+/** Where the collector finds the CA certificates exporters trust: one directory per exporter. */
+export const EXPORTER_CA_DIR = '/etc/otelcol/ca';
 
 /** A telemetry signal. */
 export enum Signal {
@@ -18,10 +20,18 @@ export enum Signal {
   LOGS = 'logs',
 }
 
-/** A key of a Kubernetes Secret, read into an environment variable of the collector. */
+/** A key of a Kubernetes Secret the collector reads (into an environment variable, or as a mounted file). */
 export interface SecretKey {
-  /** The Secret, in the collector's namespace. */
-  readonly secret: kplus.ISecret;
+  /**
+   * The Secret, in the collector's namespace. Give `secret` or `secretName`.
+   * @default - the Secret named `secretName`
+   */
+  readonly secret?: kplus.ISecret;
+  /**
+   * The Secret's name, in the collector's namespace.
+   * @default - the name of `secret`
+   */
+  readonly secretName?: string;
   /** The key of the value within the Secret. */
   readonly key: string;
 }
@@ -38,10 +48,33 @@ export interface ElasticApmExporterOptions {
   /** The APM Server secret token (ECK keeps it in `<name>-apm-token`, key `secret-token`). */
   readonly secretToken: SecretKey;
   /**
+   * The CA certificate that signed the APM Server's TLS certificate, for a
+   * private CA (ECK's self-signed one: `<name>-apm-http-certs-public`, key
+   * `ca.crt`; see {@link OtelExporter.eckApmServer}).
+   * @default - the system's trusted roots
+   */
+  readonly caCertificate?: SecretKey;
+  /**
    * Send without TLS (an APM Server with TLS disabled). Verification is never skipped silently.
    * @default false
    */
   readonly insecure?: boolean;
+  /**
+   * The exporter's name: the component id is `otlp_grpc/<name>`.
+   * @default 'elastic'
+   */
+  readonly name?: string;
+}
+
+/** Options of {@link OtelExporter.eckApmServer}. */
+export interface EckApmServerExporterOptions {
+  /** The name of the ECK `ApmServer` resource. */
+  readonly apmServer: string;
+  /**
+   * Its namespace, where ECK writes its token and CA Secrets: the collector
+   * must run there, since a pod reads Secrets of its own namespace only.
+   */
+  readonly namespace: string;
   /**
    * The exporter's name: the component id is `otlp_grpc/<name>`.
    * @default 'elastic'
@@ -91,19 +124,50 @@ export interface DatadogExporterOptions {
 export class OtelExporter {
   /** OTLP/gRPC to an Elastic APM Server, authenticated with its secret token (elastic.co/guide/en/observability/current/apm-open-telemetry-direct.html). */
   public static elasticApm(options: ElasticApmExporterOptions): OtelExporter {
-    const name = options.name ?? 'elastic';
+    return OtelExporter.apm(options.name, options.host, options.port ?? ELASTIC_APM_PORT, options.secretToken, options.caCertificate, options.insecure ?? false, undefined);
+  }
+
+  /**
+   * OTLP/gRPC to the APM Server of an ECK `ApmServer` named `apmServer` in
+   * `namespace`, wired the way ECK deploys it (elastic/cloud-on-k8s
+   * test/e2e/test/apmserver/checks_k8s.go): the host `<name>-apm-http.<namespace>.svc`
+   * on port 8200 with TLS from ECK's self-signed CA, whose public certificate
+   * ECK keeps in the Secret `<name>-apm-http-certs-public` (key `ca.crt`,
+   * mounted and set as the exporter's `tls.ca_file`), and the secret token in
+   * `<name>-apm-token` (key `secret-token`). The collector must run in `namespace`.
+   */
+  public static eckApmServer(options: EckApmServerExporterOptions): OtelExporter {
+    const problems: PropProblem[] = [];
+    for (const [prop, value] of [['apmServer', options.apmServer], ['namespace', options.namespace]] as const) {
+      if (!DNS_LABEL.test(value)) problems.push({ prop, problem: `(${quote(value)}) must be a Kubernetes name: lower-case letters, digits and '-'`, fix: 'give the name as ECK shows it (kubectl get apmserver -A)' });
+    }
+    const apm = OtelExporter.apm(options.name, `${options.apmServer}-apm-http.${options.namespace}.svc`, ELASTIC_APM_PORT,
+      { secretName: `${options.apmServer}-apm-token`, key: 'secret-token' }, { secretName: `${options.apmServer}-apm-http-certs-public`, key: 'ca.crt' }, false, options.namespace);
+    // A bad name is reported once, not again through the host and Secret names derived from it.
+    const own = apm.problems.filter((p) => p.prop === 'name');
+    return problems.length > 0 ? new OtelExporter(apm.id, apm.config, apm.secretEnv, [...problems, ...own], apm.secretFiles, apm.secretsNamespace) : apm;
+  }
+
+  private static apm(exporterName: string | undefined, host: string, port: number, token: SecretKey, ca: SecretKey | undefined, insecure: boolean, secretsNamespace: string | undefined): OtelExporter {
+    const name = exporterName ?? 'elastic';
     const tokenVar = envVarFor(name, 'SECRET_TOKEN');
-    const port = options.port ?? ELASTIC_APM_PORT;
     const problems = [
-      ...nameProblems(options.name),
-      ...(HOST.test(options.host) ? [] : [{ prop: 'host', problem: `("${options.host}") must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
+      ...nameProblems(exporterName),
+      ...(HOST.test(host) ? [] : [{ prop: 'host', problem: `(${quote(host)}) must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
       ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [{ prop: 'port', problem: `(${port}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
+      ...(insecure && ca ? [{ prop: 'insecure', problem: 'turns TLS off, so the CA certificate would never be used', fix: 'give either insecure or caCertificate' }] : []),
+      ...secretKeyProblems('secretToken', token),
+      ...(ca ? secretKeyProblems('caCertificate', ca) : []),
     ];
+    const caFile = ca ? { volume: `${name.replace(/_/g, '-')}-ca`, ...ca, path: `${EXPORTER_CA_DIR}/${name}/ca.crt` } : undefined;
+    // configtls (open-telemetry/opentelemetry-collector config/configtls): ca_file verifies the
+    // server against that CA; insecure turns TLS off entirely; neither skips verification.
+    const tls = insecure ? { tls: { insecure: true } } : caFile ? { tls: { ca_file: caFile.path } } : {};
     return new OtelExporter(`otlp_grpc/${name}`, {
-      endpoint: `${options.host}:${port}`,
+      endpoint: `${host}:${port}`,
       headers: { Authorization: `Bearer \${env:${tokenVar}}` },
-      ...(options.insecure ? { tls: { insecure: true } } : {}),
-    }, [{ name: tokenVar, ...options.secretToken }], problems);
+      ...tls,
+    }, [{ name: tokenVar, ...token }], problems, caFile ? [caFile] : [], secretsNamespace);
   }
 
   /** Any OTLP endpoint, over gRPC (`otlp_grpc`) or HTTP (`otlp_http`). */
@@ -117,6 +181,7 @@ export class OtelExporter {
     const endpointOk = (http ? HTTP_URL : GRPC_TARGET).test(options.endpoint);
     const problems = [
       ...nameProblems(options.name),
+      ...(options.bearerToken ? secretKeyProblems('bearerToken', options.bearerToken) : []),
       ...(endpointOk ? [] : [{
         prop: 'endpoint', problem: `("${options.endpoint}") is not ${http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)'}`,
         fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
@@ -128,7 +193,10 @@ export class OtelExporter {
   /** The Datadog exporter, with the API key from a Secret. */
   public static datadog(options: DatadogExporterOptions): OtelExporter {
     const site = options.site ?? 'datadoghq.com';
-    const problems = HOST.test(site) ? [] : [{ prop: 'site', problem: `("${site}") must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }];
+    const problems = [
+      ...(HOST.test(site) ? [] : [{ prop: 'site', problem: `(${quote(site)}) must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }]),
+      ...secretKeyProblems('apiKey', options.apiKey),
+    ];
     return new OtelExporter('datadog', { api: { key: '${env:DD_API_KEY}', site } }, [{ name: 'DD_API_KEY', ...options.apiKey }], problems);
   }
 
@@ -141,7 +209,27 @@ export class OtelExporter {
     public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
     /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. */
     public readonly problems: readonly PropProblem[],
+    /** Files mounted from Secrets: the volume's name and the file's path in the container. */
+    public readonly secretFiles: ReadonlyArray<{ readonly volume: string; readonly path: string } & SecretKey> = [],
+    /** The namespace the Secrets are in, when known: the collector must run there. */
+    public readonly secretsNamespace?: string,
   ) {}
+}
+
+/** A Kubernetes object name (RFC 1123 label). */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Secret's key (core validation: IsConfigMapKey). */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Checks a Secret reference given by name. */
+function secretKeyProblems(prop: string, ref: SecretKey): PropProblem[] {
+  const problems: PropProblem[] = [];
+  if (ref.secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(ref.secretName)) {
+    problems.push({ prop: `${prop}.secretName`, problem: `(${quote(ref.secretName)}) is not a Secret name (a DNS-1123 subdomain)`, fix: 'give the Secret\'s name' });
+  }
+  if (ref.secret === undefined && ref.secretName === undefined) problems.push({ prop, problem: 'names no Secret', fix: 'give secret or secretName' });
+  if (!SECRET_KEY.test(ref.key)) problems.push({ prop: `${prop}.key`, problem: `(${quote(ref.key)}) is not a Secret key: letters, digits, '-', '_' and '.'`, fix: 'give the key within the Secret' });
+  return problems;
 }
 
 /** A host name or an IPv4 address (no scheme, port or path). */

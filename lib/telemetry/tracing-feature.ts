@@ -41,18 +41,43 @@ function ratio(percentage: number): string {
   return String(Number((percentage / 100).toFixed(6)));
 }
 
-function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
+/**
+ * An Envoy that traces its own requests (the front proxy): unified service
+ * tagging, so its spans carry env, service and version like the services'.
+ * Envoy's Datadog tracer (dd-trace-cpp) reads DD_ENV, DD_SERVICE and
+ * DD_VERSION, which take precedence over Envoy's config (dd-trace-cpp
+ * include/datadog/tracer_config.h); its OpenTelemetry tracer reads
+ * OTEL_RESOURCE_ATTRIBUTES through the environment resource detector.
+ * Nothing else of a service's wiring applies: Envoy reaches its collector
+ * through a cluster of its own config and samples by its own settings.
+ */
+export function proxyTracingFeature(tracing: Tracing): IPodFeature {
+  return {
+    prop: 'tracing',
+    bind: (context: PodContext): PodFeatureBinding => tracing.provider === TracingProvider.DATADOG
+      ? datadogTagging(context.checker, tracing, context)
+      : { env: otelResourceEnv(tracing, context) },
+  };
+}
+
+/** Unified service tagging: the tag labels, and DD_ENV, DD_SERVICE, DD_VERSION read from them. */
+function datadogTagging(checker: PropChecker, tracing: Tracing, workload: PodContext): { podLabels: Record<string, string>; env: Array<readonly [string, EnvValue]> } {
   const env = tracing.env;
-  if (checker.check(env !== undefined && env.length > 0, 'tracing.env', 'is required for a service traced with Datadog (unified service tagging)',
+  if (checker.check(env !== undefined && env.length > 0, 'tracing.env', 'is required for tracing with Datadog (unified service tagging)',
     "give Tracing.datadog({ env: 'production' }) so traces, logs and metrics share env, service and version")) {
     const error = labelValueError(env!);
     checker.check(error === undefined, 'tracing.env', error ?? '', 'use a label value such as production');
   }
-  const podLabels: Record<string, string> = {
-    [DD_LABEL_ENV]: env ?? '',
-    [DD_LABEL_SERVICE]: workload.name,
-    [DD_LABEL_VERSION]: workload.version,
+  const fromLabel = (label: string) => EnvValue.fromFieldRef(EnvFieldPaths.POD_LABEL, { key: label });
+  return {
+    podLabels: { [DD_LABEL_ENV]: env ?? '', [DD_LABEL_SERVICE]: workload.name, [DD_LABEL_VERSION]: workload.version },
+    env: [['DD_ENV', fromLabel(DD_LABEL_ENV)], ['DD_SERVICE', fromLabel(DD_LABEL_SERVICE)], ['DD_VERSION', fromLabel(DD_LABEL_VERSION)]],
   };
+}
+
+function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
+  const tagging = datadogTagging(checker, tracing, workload);
+  const podLabels = tagging.podLabels;
   const vars: Array<readonly [string, EnvValue]> = [];
   const hostPaths: HostPathMount[] = [];
   if (tracing.admissionController) {
@@ -60,8 +85,7 @@ function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodCont
     // labels above and the agent address; only the opt-in label is ours to write.
     podLabels[DD_ADMISSION_LABEL] = 'true';
   } else {
-    const fromLabel = (label: string) => EnvValue.fromFieldRef(EnvFieldPaths.POD_LABEL, { key: label });
-    vars.push(['DD_ENV', fromLabel(DD_LABEL_ENV)], ['DD_SERVICE', fromLabel(DD_LABEL_SERVICE)], ['DD_VERSION', fromLabel(DD_LABEL_VERSION)]);
+    vars.push(...tagging.env);
     const agent = tracing.datadogAgent as DatadogAgent;
     if (agent.mode === 'unix-socket') {
       const socket = agent.socketPath as string;
@@ -84,22 +108,38 @@ function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodCont
   return { env: vars, podLabels, hostPaths };
 }
 
+/** The pod's Kubernetes resource attributes, from Downward API variables. */
+const DOWNWARD_ATTRIBUTES: ReadonlyArray<readonly [string, EnvFieldPaths, string]> = [
+  ['K8S_POD_NAME', EnvFieldPaths.POD_NAME, 'k8s.pod.name'],
+  ['K8S_NAMESPACE_NAME', EnvFieldPaths.POD_NAMESPACE, 'k8s.namespace.name'],
+  ['K8S_NODE_NAME', EnvFieldPaths.NODE_NAME, 'k8s.node.name'],
+  ['K8S_POD_UID', EnvFieldPaths.POD_UID, 'k8s.pod.uid'],
+];
+
+/** The Downward API variables the resource attributes refer to: defined first, since Kubernetes expands $(VAR) only for variables defined earlier in the list. */
+function downwardEnv(): Array<readonly [string, EnvValue]> {
+  return DOWNWARD_ATTRIBUTES.map(([name, path]) => [name, EnvValue.fromFieldRef(path)] as const);
+}
+
+/** `OTEL_RESOURCE_ATTRIBUTES`: the pod (from the Downward API variables), the version and the environment. */
+function resourceAttributes(tracing: Tracing, workload: PodContext): readonly [string, EnvValue] {
+  const attributes = [...DOWNWARD_ATTRIBUTES.map(([name, , attribute]) => `${attribute}=$(${name})`), `service.version=${workload.version}`];
+  if (tracing.env) attributes.push(`deployment.environment.name=${tracing.env}`);
+  return ['OTEL_RESOURCE_ATTRIBUTES', EnvValue.fromValue(attributes.join(','))];
+}
+
+/** The resource environment alone, for an Envoy (its tracer reads only the attributes). */
+function otelResourceEnv(tracing: Tracing, workload: PodContext): Array<readonly [string, EnvValue]> {
+  return [...downwardEnv(), resourceAttributes(tracing, workload)];
+}
+
 function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
   const host = tracing.collectorHost;
   checker.check(host !== undefined && host.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
-  const downward: Array<readonly [string, EnvFieldPaths, string]> = [
-    ['K8S_POD_NAME', EnvFieldPaths.POD_NAME, 'k8s.pod.name'],
-    ['K8S_NAMESPACE_NAME', EnvFieldPaths.POD_NAMESPACE, 'k8s.namespace.name'],
-    ['K8S_NODE_NAME', EnvFieldPaths.NODE_NAME, 'k8s.node.name'],
-    ['K8S_POD_UID', EnvFieldPaths.POD_UID, 'k8s.pod.uid'],
-  ];
-  const attributes = [...downward.map(([name, , attribute]) => `${attribute}=$(${name})`), `service.version=${workload.version}`];
-  if (tracing.env) attributes.push(`deployment.environment.name=${tracing.env}`);
   const propagators = tracing.servicePropagation.filter((p) => p !== PropagationStyle.DATADOG);
   return {
     env: [
-      // Defined first: Kubernetes expands $(VAR) only for variables defined earlier in the list.
-      ...downward.map(([name, path]) => [name, EnvValue.fromFieldRef(path)] as const),
+      ...downwardEnv(),
       ['OTEL_SERVICE_NAME', EnvValue.fromValue(workload.name)],
       ['OTEL_EXPORTER_OTLP_ENDPOINT', EnvValue.fromValue(`http://${host}:${tracing.collectorPort}`)],
       ['OTEL_EXPORTER_OTLP_PROTOCOL', EnvValue.fromValue('grpc')],
@@ -107,7 +147,7 @@ function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: P
       ['OTEL_TRACES_SAMPLER', EnvValue.fromValue('parentbased_traceidratio')],
       ['OTEL_TRACES_SAMPLER_ARG', EnvValue.fromValue(ratio(tracing.samplingPercentage))],
       ['OTEL_PROPAGATORS', EnvValue.fromValue(propagators.join(','))],
-      ['OTEL_RESOURCE_ATTRIBUTES', EnvValue.fromValue(attributes.join(','))],
+      resourceAttributes(tracing, workload),
     ],
   };
 }

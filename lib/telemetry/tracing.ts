@@ -86,7 +86,7 @@ export interface DatadogTracingOptions {
   readonly agent?: DatadogAgent;
   /**
    * The environment (`DD_ENV`, `tags.datadoghq.com/env`) for unified service
-   * tagging. Required for services; the front proxy does not use it.
+   * tagging. Required, for services and for the front proxy (its own spans are tagged too).
    * @default - none
    */
   readonly env?: string;

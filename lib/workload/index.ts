@@ -4,3 +4,5 @@ export type { IObservableWorkload, NetworkDestination } from './observable-workl
 export { NodeGroup, SpreadMode, TopologySpread } from './placement';
 export type { ResolvedResources } from './resources';
 export type { SecurityProps } from './security';
+export { PreStopAction } from './shutdown';
+export type { GracefulShutdownProps, ShutdownPlan } from './shutdown';

@@ -4,16 +4,17 @@
  * optional autoscaler and disruption budget.
  * @internal
  */
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Identity } from '../common/identity';
 import { ImageReference, isPinned } from '../common/image';
 import { DisruptionBudget, ReplicaRange } from './capacity';
 import { NodeGroup, TopologySpread, topologySpreadConstraints } from './placement';
-import { HostPathMount, WorkloadPort } from './pod-feature';
+import { HostPathMount, PodFeatureBinding, WorkloadPort } from './pod-feature';
 import { ResolvedResources } from './resources';
 import { POD_SECCOMP_PROFILE, ResolvedSecurity, containerSecurityContext, podSecurityContext } from './security';
+import { NewerField, writeNewerFields } from './versioned-deployment';
 
 /** An image reference with the text it was parsed from. */
 export type ImageRef = ImageReference & { readonly ref: string };
@@ -50,6 +51,10 @@ export interface WorkloadSpec {
   readonly serviceType: kplus.ServiceType;
   readonly headless: boolean;
   readonly serviceAnnotations?: Readonly<Record<string, string>>;
+  /** The container's pre-stop action. */
+  readonly preStop?: PodFeatureBinding['preStop'];
+  /** The pod's termination grace period, in seconds. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /** The objects of a workload. */
@@ -70,8 +75,9 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
   const metadata = { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } };
   const podLabels = { ...identity.labels, ...spec.podLabels };
   const autoscaled = spec.replicas.targetCpuUtilization !== undefined;
+  const deploymentMetadata = { ...metadata, labels: podLabels, annotations: spec.annotations ? { ...spec.annotations } : undefined };
   const deployment = new kplus.Deployment(scope, 'Deployment', {
-    metadata: { ...metadata, labels: podLabels, annotations: spec.annotations ? { ...spec.annotations } : undefined },
+    metadata: deploymentMetadata,
     select: false,
     // With an autoscaler the Deployment carries no count (the autoscaler owns it).
     replicas: autoscaled ? undefined : spec.replicas.min,
@@ -79,6 +85,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
     serviceAccount: spec.serviceAccount,
     automountServiceAccountToken: spec.serviceAccount !== undefined,
     securityContext: podSecurityContext(security),
+    terminationGracePeriod: spec.terminationGracePeriodSeconds === undefined ? undefined : Duration.seconds(spec.terminationGracePeriodSeconds),
     // Ports are declared in `ports`, not `portNumber`: with `portNumber`
     // cdk8s-plus adds a TCP startup probe of its own.
     containers: [{
@@ -94,8 +101,13 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
       ...spec.probes,
       resources: spec.resources,
       securityContext: containerSecurityContext(security),
+      lifecycle: spec.preStop?.handler ? { preStop: spec.preStop.handler } : undefined,
     }],
   });
+  // The kubelet's pre-stop sleep action (Kubernetes 1.30+) is newer than cdk8s-plus-27's API.
+  const newer: NewerField[] = spec.preStop?.sleepSeconds === undefined ? []
+    : [{ path: '/spec/template/spec/containers/0/lifecycle', value: { preStop: { sleep: { seconds: spec.preStop.sleepSeconds } } } }];
+  writeNewerFields(deployment, deploymentMetadata, newer);
   deployment.select(kplus.LabelSelector.of({ labels: { ...identity.selector } }));
   deployment.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'Tmp', 'tmp', { sizeLimit: spec.tmpSize }));
   for (const mount of spec.hostPaths ?? []) {
@@ -165,4 +177,14 @@ function addPodSpecPatches(deployment: kplus.Deployment, spec: WorkloadSpec): vo
     patches.push(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', constraints));
   }
   ApiObject.of(deployment).addJsonPatch(...patches);
+}
+
+/**
+ * Takes the namespace cdk8s gives every object of a chart with a namespace
+ * off a cluster-scoped object (a ClusterRole, a ClusterRoleBinding), which
+ * has none (kubernetes.io/docs/concepts/overview/working-with-objects/namespaces).
+ */
+export function clusterScoped<T extends ApiObject>(object: T): T {
+  if (object.metadata.namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return object;
 }

@@ -6,8 +6,9 @@
  * constructs only choose which features apply.
  * @internal
  */
-import { EnvValue } from 'cdk8s-plus-27';
+import { EnvValue, Handler } from 'cdk8s-plus-27';
 import { PropChecker } from '../common/errors';
+import { KubernetesVersion } from '../common/kubernetes-version';
 import { envVarNameError } from '../common/names';
 import { NetworkDestination } from './observable-workload';
 
@@ -39,6 +40,8 @@ export interface PodContext {
   readonly ports: readonly WorkloadPort[];
   /** Requests per second one pod serves at peak, when declared. */
   readonly rpsPerPod?: number;
+  /** The Kubernetes version the manifests target. */
+  readonly kubernetesVersion: KubernetesVersion;
   /** Where problems with the feature's props go (prop names as the construct's). */
   readonly checker: PropChecker;
 }
@@ -55,6 +58,10 @@ export interface PodFeatureBinding {
   readonly hostPaths?: readonly HostPathMount[];
   /** Where the pods send traffic because of the feature. */
   readonly egress?: readonly NetworkDestination[];
+  /** What the container does before it is signalled to stop: a cdk8s-plus handler, or the kubelet's sleep action. */
+  readonly preStop?: { readonly handler?: Handler; readonly sleepSeconds?: number };
+  /** The pod's termination grace period, in seconds. */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /** A behaviour a pod takes on. */
@@ -72,6 +79,8 @@ export interface MergedBinding {
   readonly podAnnotations: Record<string, string>;
   readonly hostPaths: HostPathMount[];
   readonly egress: NetworkDestination[];
+  preStop?: PodFeatureBinding['preStop'];
+  terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -103,6 +112,14 @@ export function bindFeatures(features: readonly IPodFeature[], context: PodConte
     }
     merged.hostPaths.push(...(binding.hostPaths ?? []));
     merged.egress.push(...(binding.egress ?? []));
+    if (binding.preStop) {
+      claim('preStop', 'shutdown', feature.prop);
+      merged.preStop = binding.preStop;
+    }
+    if (binding.terminationGracePeriodSeconds !== undefined) {
+      claim('terminationGracePeriodSeconds', 'shutdown', feature.prop);
+      merged.terminationGracePeriodSeconds = binding.terminationGracePeriodSeconds;
+    }
   }
   for (const [name, value] of Object.entries(userEnv)) {
     const nameError = envVarNameError(name);

@@ -9,7 +9,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import { Construct } from 'constructs';
-import { DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, ISTIO_1_10_MODEL, LoadTest, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, PrometheusAlerts, Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing } from '../../lib';
+import { DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, FrontLoadBalancer, IpFamily, ISTIO_1_10_MODEL, LoadTest, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, PrometheusAlerts, Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing } from '../../lib';
 import { ISTIO_RESERVED_PORTS } from '../../lib/istio/sidecar';
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -257,10 +257,12 @@ export interface FrontEnvoyDecl {
   readonly outlierDetection?: { readonly consecutive5xx?: number; readonly intervalMs?: number; readonly baseEjectionTimeMs?: number; readonly maxEjectionPercent?: number };
   readonly circuitBreakers?: { readonly maxConnections?: number; readonly maxPendingRequests?: number; readonly maxRequests?: number; readonly maxRetries?: number };
   readonly ports?: readonly [number, number, number];
-  readonly xffNumTrustedHops?: number;
   readonly replicas?: number;
   readonly cpu?: readonly [number, number];
-  readonly loadBalancer?: boolean;
+  readonly loadBalancer?: { readonly kind: 'none' | 'nlb' | 'l4' | 'l7'; readonly hops?: number; readonly internetFacing?: boolean };
+  readonly clientSampling?: number;
+  readonly ipFamily?: 'IPv4' | 'IPv6' | 'DualStack';
+  readonly drain?: { readonly deregistrationSeconds: number; readonly drainSeconds: number };
   readonly compactConfig?: boolean;
 }
 
@@ -309,10 +311,12 @@ export const frontEnvoyDecl: fc.Arbitrary<FrontEnvoyDecl> = fc.tuple(
       maxConnections: opt(fc.nat(100000)), maxPendingRequests: opt(fc.nat(100000)), maxRequests: opt(fc.nat(100000)), maxRetries: opt(fc.nat(100)),
     })),
     ports: opt(fc.uniqueArray(fc.integer({ min: 1024, max: 65535 }), { minLength: 3, maxLength: 3 }).map((p) => p as unknown as readonly [number, number, number])),
-    xffNumTrustedHops: opt(fc.nat(5)),
     replicas: opt(fc.integer({ min: 1, max: 10 })),
     cpu: opt(ordered(1, 8000)),
-    loadBalancer: opt(fc.boolean()),
+    loadBalancer: opt(fc.record({ kind: fc.constantFrom('none' as const, 'nlb' as const, 'l4' as const, 'l7' as const), hops: opt(fc.integer({ min: 0, max: 5 })), internetFacing: opt(fc.boolean()) })),
+    clientSampling: opt(percent),
+    ipFamily: opt(fc.constantFrom('IPv4' as const, 'IPv6' as const, 'DualStack' as const)),
+    drain: opt(fc.record({ deregistrationSeconds: fc.integer({ min: 1, max: 120 }), drainSeconds: fc.integer({ min: 1, max: 120 }) })),
     compactConfig: opt(fc.boolean()),
   }).chain((front) => fc.tuple(
     ...front.services.map((_s, i) => fc.tuple(fc.constantFrom('prefix' as const, 'path' as const), fc.boolean(), routeTail, opt(percent))
@@ -332,7 +336,21 @@ function fixRetries(r: RouteDecl): RouteDecl {
 
 export function routeMatch(r: RouteDecl, service: ServiceDecl): { prefix: string } | { path: string } {
   if (r.match === 'root') return { prefix: '/' };
-  return r.match === 'prefix' ? { prefix: `/${service.name}/` } : r.match === 'path' ? { path: `/${service.name}` } : { prefix: `/_v2/${service.name}/` };
+  // An exact route to a probe endpoint is refused (probe endpoints stay private): such a route is a prefix here.
+  const probes = service.grpc ? [] : [service.health?.endpoints?.[0] ?? '/live', service.health?.endpoints?.[1] ?? '/ready'];
+  const exact = `/${service.name}`;
+  if (r.match === 'path' && !probes.includes(exact)) return { path: exact };
+  return r.match === 'versioned' ? { prefix: `/_v2/${service.name}/` } : { prefix: `/${service.name}/` };
+}
+
+/** The load balancer of a declaration. */
+export function buildLoadBalancer(lb: NonNullable<FrontEnvoyDecl['loadBalancer']>): FrontLoadBalancer {
+  switch (lb.kind) {
+    case 'none': return FrontLoadBalancer.none();
+    case 'nlb': return FrontLoadBalancer.awsNlb({ internetFacing: lb.internetFacing });
+    case 'l4': return FrontLoadBalancer.layer4({ serviceAnnotations: { 'example.com/lb-class': 'external' } });
+    default: return FrontLoadBalancer.layer7({ hops: lb.hops });
+  }
 }
 
 export function buildFrontEnvoy(scope: Construct, d: FrontEnvoyDecl, id = 'front'): FrontEnvoy {
@@ -360,10 +378,12 @@ export function buildFrontEnvoy(scope: Construct, d: FrontEnvoyDecl, id = 'front
     listenerPort: d.ports?.[0],
     adminPort: d.ports?.[1],
     probePort: d.ports?.[2],
-    xffNumTrustedHops: d.xffNumTrustedHops,
     replicas: d.replicas,
     resources: d.cpu && { cpu: { request: kplus.Cpu.millis(d.cpu[0]), limit: kplus.Cpu.millis(d.cpu[1]) } },
-    serviceType: d.loadBalancer ? kplus.ServiceType.LOAD_BALANCER : undefined,
+    loadBalancer: d.loadBalancer && buildLoadBalancer(d.loadBalancer),
+    clientSamplingPercentage: d.clientSampling,
+    ipFamily: d.ipFamily as IpFamily | undefined,
+    shutdown: d.drain && { deregistrationDelay: Duration.seconds(d.drain.deregistrationSeconds), drainTime: Duration.seconds(d.drain.drainSeconds) },
     compactConfig: d.compactConfig,
   });
 }
@@ -554,7 +574,10 @@ export interface OperationsDecl {
 const thresholds = fc.tuple(fc.double({ min: 0.001, max: 10, noNaN: true }), fc.option(fc.double({ min: 0.01, max: 0.99, noNaN: true }), { nil: undefined }))
   .map(([critical, share]) => ({ critical, warning: share === undefined ? undefined : critical * share }));
 
-export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3).chain((services) => fc.record({
+/** A service in the mesh: the Datadog monitors watch the spans its sidecar writes. */
+const meshedServiceDecl = fc.boolean().chain((grpc) => serviceFields(grpc, true));
+
+export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3, meshedServiceDecl).chain((services) => fc.record({
   services: fc.constant(services),
   env: fc.stringMatching(/^[a-z0-9][a-z0-9_.:/-]{0,15}$/),
   notify: fc.array(fc.stringMatching(/^@[a-z0-9][a-z0-9._-]{0,20}$/), { minLength: 1, maxLength: 3 }),

@@ -17,5 +17,7 @@ export function bootstrapSpec(routes: RouteSpec[], upstreams: UpstreamSpec[], tr
     outlierDetection: DEFAULT_OUTLIER_DETECTION,
     circuitBreakers: DEFAULT_CIRCUIT_BREAKERS,
     xffNumTrustedHops: 1,
+    clientSamplingPercent: 0,
+    ipFamily: 'IPv4',
   };
 }

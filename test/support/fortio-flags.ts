@@ -23,6 +23,8 @@ const VALUE_FLAGS: Record<string, (v: string) => boolean> = {
   '-timeout': (v) => /^\d+(\.\d+)?(ns|us|ms|s|m|h)$/.test(v),
   '-abort-on': (v) => /^-?\d+$/.test(v),
   '-healthservice': () => true,
+  // Calls an application's own gRPC method (fortio/fortio pull request 1064, in releases after 1.69.5).
+  '-grpc-method': (v) => /^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(v),
   '-s': (v) => /^\d+$/.test(v) && Number(v) >= 1,
   '-cacert': (v) => v.length > 0,
   '-user': (v) => v.includes(':'),

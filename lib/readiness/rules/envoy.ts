@@ -122,4 +122,25 @@ export const tracePropagation: Rule = {
   }),
 };
 
+/** The library's default minimum healthy share (FrontEnvoy's DEFAULT_MIN_HEALTHY_PERCENT). */
+const DEFAULT_MIN_HEALTHY_PERCENT = 25;
 
+/**
+ * OBS-ENV4: a minimum healthy share on a ClusterIP upstream means nothing but
+ * "the virtual IP answers": Envoy resolves a ClusterIP Service's name to one
+ * host, so the share of healthy hosts is 0 or 100.
+ */
+export const envoyMinHealthyOnClusterIp: Rule = {
+  id: 'OBS-ENV4',
+  level: Level.WARNING,
+  title: 'minimum healthy share on a single-host upstream',
+  explanation: 'Behind a ClusterIP Service Envoy sees one host, the virtual IP, whose health check kube-proxy sends to any one pod: a percentage other than the default does not count healthy pods.',
+  fix: 'Leave minHealthyPercent at the default for a ClusterIP upstream, or use a headless Service (gRPC services have one) so Envoy sees every pod.',
+  check: (model) => frontProxies(model).flatMap(({ envoy, hcm, filter }) => upstreams(model, envoy, hcm).flatMap((u) => {
+    const percent = (filter.cluster_min_healthy_percentages ?? {})[u.name]?.value;
+    const headless = u.service?.manifest.spec?.clusterIP === 'None';
+    return u.service && !headless && typeof percent === 'number' && percent !== DEFAULT_MIN_HEALTHY_PERCENT
+      ? [{ resource: envoy.configMap, message: `cluster ${u.name} asks ${percent}% healthy hosts, but its ClusterIP Service gives Envoy one host` }]
+      : [];
+  })),
+};

@@ -1,13 +1,14 @@
 import { Rule } from '../rule';
 import { autoscalerCoversPeak, disruptionBudgetDrains, replicasBehindService, throughputEstimated } from './capacity';
 import { containerResources } from './container-resources';
-import { envoyHealthPathDistinct, envoyMinHealthyComplete, envoySamplingStated, tracePropagation } from './envoy';
+import { envoyHealthPathDistinct, envoyMinHealthyComplete, envoyMinHealthyOnClusterIp, envoySamplingStated, tracePropagation } from './envoy';
 import { healthCheckLoad } from './health-check-load';
 import { imagePinned } from './image-pinned';
 import { istioAnnotationsValid } from './istio-annotations';
 import { nodeGroupDeclared, spreadDeclared } from './placement';
 import { livenessWithoutDependencies, probesDistinct, probesPresent } from './probes';
 import { readOnlyRoot, runsAsNonRoot } from './security';
+import { shutdownDelay } from './shutdown';
 import { sidecarResources } from './sidecar-resources';
 
 export * from './health-check-load';
@@ -28,9 +29,11 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   autoscalerCoversPeak,
   disruptionBudgetDrains,
   replicasBehindService,
+  shutdownDelay,
   envoyHealthPathDistinct,
   envoyMinHealthyComplete,
   envoySamplingStated,
+  envoyMinHealthyOnClusterIp,
   istioAnnotationsValid,
   tracePropagation,
   healthCheckLoad,
