@@ -1,11 +1,15 @@
 import * as path from 'path';
 import { ProtoSchema, validateProtoJson } from '../lib/protojson';
+import { compileProtoSchema, describeProtos } from '../tools/proto-schema';
 
-// The general proto3-JSON validator, on a schema of its own (not Envoy's).
+// The general proto3-JSON validator, on a schema of its own (not Envoy's),
+// compiled from .proto files and read back from its JSON text as the library
+// reads a shipped schema.
 const FIXTURES = path.join(__dirname, 'fixtures', 'protojson');
 const PGV = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps', 'protoc-gen-validate');
 const PROTOBUFJS = path.dirname(require.resolve('protobufjs/package.json'));
-const schema = new ProtoSchema([FIXTURES, PGV, PROTOBUFJS], ['shop.proto'], 1);
+const INCLUDE_DIRS = [FIXTURES, PGV, PROTOBUFJS];
+const schema = ProtoSchema.fromJson(JSON.parse(JSON.stringify(compileProtoSchema(INCLUDE_DIRS, ['shop.proto'], 'test/fixtures/protojson'))));
 const ORDER = 'test.shop.v1.Order';
 
 const valid = () => ({
@@ -88,4 +92,20 @@ test('message hooks see every value of their type and report in walk order', () 
 
 test('an unknown message type is an error, not an empty result', () => {
   expect(() => validateProtoJson(schema, 'test.shop.v1.Nope', {})).toThrow(/unknown message type test.shop.v1.Nope/);
+});
+
+test('a schema read back from its file describes every message as protobufjs does', () => {
+  const described = describeProtos(INCLUDE_DIRS, ['shop.proto']);
+  expect(described.map((m) => m.fullName)).toEqual(expect.arrayContaining([ORDER, 'test.shop.v1.Item', 'test.shop.v1.GiftWrap', 'google.protobuf.Duration']));
+  expect(schema.messageNames).toEqual(described.map((m) => m.fullName));
+  for (const message of described) expect(schema.message(message.fullName)).toStrictEqual(message);
+});
+
+test('a file that is not a schema, or one of another format, is refused', () => {
+  expect(() => ProtoSchema.fromJson({ messages: {} }, 'envoy-api.json')).toThrow('envoy-api.json is not a proto schema of format cdk8s-observable/proto-schema@1');
+  expect(() => ProtoSchema.fromJson([])).toThrow(/the schema is not a proto schema/);
+});
+
+test('a .proto file that does not parse fails the compilation, naming the file', () => {
+  expect(() => describeProtos([path.join(PGV, 'tests', 'harness', 'cases'), PGV, PROTOBUFJS], ['wkt_duration.proto'])).toThrow(/^wkt_duration\.proto: /);
 });

@@ -1,6 +1,6 @@
 // Rewrites the rule table of docs/readiness.md from PRODUCTION_READINESS_RULES
 // (the block between the rules:begin and rules:end markers). Run after
-// changing a rule: `node tools/docs-rules.js`. test/docs.test.ts checks that
+// changing a rule: `node tools/docs-rules.js`. test/rule-table.test.ts checks that
 // the file matches.
 const fs = require('fs');
 const path = require('path');

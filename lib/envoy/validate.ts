@@ -1,10 +1,10 @@
 /**
- * Validation of an Envoy bootstrap against Envoy's own v3 API: the protobuf
- * definitions shipped in `@grpc/grpc-js-xds` (`deps/envoy-api`, `deps/xds`,
- * `deps/googleapis`, `deps/protoc-gen-validate`), read by the proto3 JSON
- * validator (lib/protojson), plus what Envoy checks in code rather than in
- * the schema: clusters referenced but not defined, and the rules below.
+ * Validation of an Envoy bootstrap against Envoy's own v3 API, read by the
+ * proto3 JSON validator (lib/protojson) from the schema compiled at build time
+ * (see {@link envoySchemaFile}), plus what Envoy checks in code rather than
+ * in the schema: clusters referenced but not defined, and the rules below.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { MessageHook, ProtoJsonIssueKind, ProtoSchema, closest, isPlainObject, validateProtoJson } from '../protojson';
 
@@ -35,20 +35,30 @@ export class EnvoyConfigError extends Error {
 
 const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';
 
-/** The npm package that ships Envoy's API protos, and its include roots. */
-const PROTO_PACKAGE = '@grpc/grpc-js-xds';
-const INCLUDE_DIRS = ['deps/envoy-api', 'deps/xds', 'deps/googleapis', 'deps/protoc-gen-validate'];
+/**
+ * The file Envoy's API is read from: every message of the .proto files of
+ * Envoy's v3 API, cncf/xds, googleapis and protoc-gen-validate that the npm
+ * package @grpc/grpc-js-xds ships (a devDependency), compiled by
+ * `npm run build` (tools/envoy-schema.ts) into `build/envoy-api.json` under
+ * the package root. The package ships that file instead of the .proto files;
+ * compiled (build/envoy/validate.js), from the sources (lib/envoy/validate.ts,
+ * in the tests and ts-node) and in the benchmark build the same file is read.
+ */
+export function envoySchemaFile(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'build', 'envoy-api.json');
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
+  }
+}
 
 let envoySchema: ProtoSchema | undefined;
 
-/** Envoy's protos, loaded once per process; packages are loaded when first referenced. */
+/** Envoy's API, read once per process. */
 function schema(): ProtoSchema {
   if (!envoySchema) {
-    const packageDir = path.dirname(require.resolve(`${PROTO_PACKAGE}/package.json`));
-    // google/protobuf/descriptor.proto comes from protobufjs' own copy; the
-    // other google/protobuf files are built into protobufjs.
-    const protobufjsDir = path.dirname(require.resolve('protobufjs/package.json'));
-    envoySchema = new ProtoSchema([...INCLUDE_DIRS.map((d) => path.join(packageDir, d)), protobufjsDir], ['envoy/config/bootstrap/v3/bootstrap.proto'], INCLUDE_DIRS.length);
+    const file = envoySchemaFile();
+    if (!fs.existsSync(file)) throw new Error(`Envoy's API schema ${file} is missing: \`npm run build\` writes it (from the devDependency @grpc/grpc-js-xds)`);
+    envoySchema = ProtoSchema.read(file);
   }
   return envoySchema;
 }

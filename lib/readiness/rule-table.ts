@@ -1,7 +1,7 @@
 /**
  * The rule table of docs/readiness.md, rendered from the rule objects so the
  * documentation cannot drift from the pack: `node tools/docs-rules.js`
- * rewrites the block between the markers, and test/docs.test.ts fails when
+ * rewrites the block between the markers, and test/rule-table.test.ts fails when
  * the file differs from a fresh rendering.
  */
 import { Rule } from './rule';
