@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DatadogMonitors, FrontEnvoy, FrontLoadBalancer, NetworkIsolation, NodeGroup, ObservableService, Tracing } from '../lib';
+import { DatadogMonitors, FrontEnvoy, FrontLoadBalancer, NetworkIsolation, NodeGroup, ObservableService, ProductionReadiness, ServiceLevelObjectives, Tracing } from '../lib';
 
 /**
  * Distributed tracing through the front proxy: app → load balancer → front Envoy → app pods, with Envoy's
@@ -58,8 +58,19 @@ export class EnvoyDatadogChart extends Chart {
       controlPlane: false,
     });
 
+    // The API is outside the mesh: Prometheus counts its requests from the front Envoy's statistics.
+    new ServiceLevelObjectives(this, 'expenses-slo', {
+      service: api,
+      frontProxy: this.frontEnvoy,
+      availabilityTarget: 99.5,
+      runbookUrl: 'https://runbooks.example.com/expenses/expenses-api/slo',
+      prometheus: {},
+    });
+    ProductionReadiness.suppress(this.frontEnvoy, 'OBS-SLO1',
+      "the edge's objectives are those of the API behind it: the proxy adds no user-facing promise of its own");
+
     // The NLB keeps the clients' addresses (IP targets): Envoy's listener is open to any
     // address; everything else follows the declarations (Envoy → API, both → the agent, DNS).
-    new NetworkIsolation(this, 'isolation');
+    new NetworkIsolation(this, 'isolation', { prometheus: { namespace: 'monitoring', port: 9902 } });
   }
 }

@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { FrontEnvoy, NetworkIsolation, NodeGroup, ObservableService, Tracing } from '../lib';
+import { FrontEnvoy, NetworkIsolation, NodeGroup, ObservableService, ProductionReadiness, ServiceLevelObjectives, Tracing } from '../lib';
 
 /** The accounting product's services, defined in their own charts. */
 export interface EnvoyHealthChartProps extends ChartProps {
@@ -11,7 +11,7 @@ export interface EnvoyHealthChartProps extends ChartProps {
 }
 
 /**
- * Article 002: an HTTP/1.1 service (ClusterIP: Envoy sees one VIP) and a gRPC
+ * An HTTP/1.1 service (ClusterIP: Envoy sees one VIP) and a gRPC
  * service (headless: Envoy sees every pod) behind one front Envoy. Envoy
  * answers the load balancer on its own path from its clusters' health; the
  * applications' `/healthz` stays reachable through Envoy for external monitoring.
@@ -43,6 +43,22 @@ export class EnvoyHealthChart extends Chart {
 
     // Least-privilege network policies from the declarations above: load balancer →
     // Envoy, Envoy → both services and its collector, the journal → its database, DNS.
-    this.isolation = new NetworkIsolation(this, 'isolation', { include: [journal, ledger] });
+    // Prometheus (kube-prometheus-stack, in monitoring) scrapes Envoy's statistics on its probe port.
+    this.isolation = new NetworkIsolation(this, 'isolation', { include: [journal, ledger], prometheus: { namespace: 'monitoring', port: 9902 } });
+
+    // The journal is outside the mesh: its objectives read the front Envoy's statistics of its
+    // cluster (the final responses Envoy sent for it), which Prometheus scrapes on the probe port.
+    new ServiceLevelObjectives(this, 'journal-slo', {
+      service: journal,
+      frontProxy: this.frontEnvoy,
+      availabilityTarget: 99.9,
+      latency: { threshold: Duration.millis(500), target: 99 },
+      runbookUrl: 'https://runbooks.example.com/accounting/journal-api/slo',
+      prometheus: { ruleLabels: { release: 'kube-prometheus-stack' } },
+    });
+    ProductionReadiness.suppress(ledger, 'OBS-SLO1',
+      'a gRPC service outside the mesh: no metric counts its gRPC statuses until it joins the mesh, which the ledger team plans');
+    ProductionReadiness.suppress(this.frontEnvoy, 'OBS-SLO1',
+      "the edge's objectives are those of the services behind it (the journal's here): the proxy adds no user-facing promise of its own");
   }
 }

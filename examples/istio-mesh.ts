@@ -1,12 +1,12 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   DatadogMonitors, DatadogServiceDashboard, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, NetworkIsolation, NetworkPeer, NodeGroup, ObservableService, Protocol,
-  SidecarSizing, Tracing,
+  ServiceLevelObjectives, SidecarSizing, Tracing,
 } from '../lib';
 
 /**
- * Article 003: production-ready services in an Istio mesh. Each service
+ * Production-ready services in an Istio mesh. Each service
  * declares its peak throughput and measured per-pod capacity; the autoscaler
  * range and the sidecar's resources follow from them. The Sidecar resources
  * scope each proxy's config to what it calls, mTLS is STRICT namespace-wide,
@@ -65,14 +65,32 @@ export class IstioMeshChart extends Chart {
       allowIngress: [{ to: checkout, from: NetworkPeer.pods('istio-system', { istio: 'ingressgateway' }), purpose: 'mesh ingress gateway' }],
     });
 
-    // Article 003's signals: data-plane error rate and p99 per service and
-    // mesh-wide, and the control plane's injection, validation and xDS failures.
+    // Data-plane error rate and p99 per service and mesh-wide, and the control
+    // plane's injection, validation and xDS failures.
     new DatadogMonitors(this, 'monitors', {
       services: [checkout, ledger],
       env: 'production',
       notify: ['@slack-payments-oncall', '@pagerduty-payments'],
       runbookUrl: (signal, service) => `https://runbooks.example.com/payments/${service ? `${service.name}/` : ''}${signal}`,
     });
+    // Objectives with error budgets, and burn-rate alerts: pages to PagerDuty, tickets to Slack.
+    // The SLOs' ids are Datadog's, read back after the first apply
+    // (kubectl get datadogslo checkout-api-availability -o jsonpath='{.status.id}').
+    const notify = { page: ['@pagerduty-payments'], ticket: ['@slack-payments-oncall'] };
+    new ServiceLevelObjectives(this, 'checkout-slo', {
+      service: checkout,
+      availabilityTarget: 99.9,
+      latency: { threshold: Duration.millis(250), target: 99 },
+      runbookUrl: 'https://runbooks.example.com/payments/checkout-api/slo',
+      datadog: { env: 'production', notify, sloIds: { availability: '5f1c0e7a9b3d4c2e8f6a1b0d9c8e7f6a', latency: '0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d' } },
+    });
+    new ServiceLevelObjectives(this, 'ledger-slo', {
+      service: ledger,
+      availabilityTarget: 99.95,
+      runbookUrl: 'https://runbooks.example.com/payments/ledger/slo',
+      datadog: { env: 'production', notify, sloIds: { availability: '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b' } },
+    });
+    // The dashboard adds the SLOs' error-budget widgets (budget left, burn rate by window).
     new DatadogServiceDashboard(this, 'payments-dashboard', { title: 'Payments: mesh health', env: 'production' });
   }
 }

@@ -1,6 +1,6 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart, ChartProps, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NetworkIsolation, NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, Tracing } from '../lib';
+import { NetworkIsolation, NodeGroup, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, PrometheusAlerts, Protocol, ServiceLevelObjectives, Tracing } from '../lib';
 
 /**
  * Applications send traces, metrics and logs with the
@@ -44,6 +44,8 @@ export class ObservabilityElasticChart extends Chart {
       autoscaling: {},
       nodeGroup,
       tracing,
+      // The sidecar counts the requests the alerts and objectives below read (Istio's standard metrics).
+      mesh: {},
     });
     const tax = new ObservableService(product, 'tax-calculator', {
       image: 'ghcr.io/example-accounting/tax-calculator:1.3.2',
@@ -54,17 +56,34 @@ export class ObservabilityElasticChart extends Chart {
       autoscaling: {},
       nodeGroup,
       tracing,
+      mesh: {},
     });
 
-    // The product's services: each may send OTLP to the collector and query DNS; nothing
-    // else reaches them or leaves them.
-    new NetworkIsolation(product, 'isolation');
+    // The product's services: each may send OTLP to the collector, reach istiod and query DNS,
+    // and Prometheus (kube-prometheus-stack, in monitoring) scrapes the sidecars' merged metrics.
+    new NetworkIsolation(product, 'isolation', { prometheus: { namespace: 'monitoring', port: 15020 } });
 
     // The same alerts without Datadog: Prometheus Operator rules on Istio's standard metrics.
+    const ruleLabels = { release: 'kube-prometheus-stack' };
     new PrometheusAlerts(this, 'accounting-alerts', {
       services: [invoice, tax],
       runbookUrl: (signal, service) => `https://runbooks.example.com/accounting/${service.name}/${signal}`,
-      ruleLabels: { release: 'kube-prometheus-stack' },
+      ruleLabels,
+    });
+
+    // Objectives with error budgets over 30 days, and burn-rate alerts (severity page or ticket).
+    new ServiceLevelObjectives(this, 'invoice-slo', {
+      service: invoice,
+      availabilityTarget: 99.9,
+      latency: { threshold: Duration.millis(500), target: 99 },
+      runbookUrl: 'https://runbooks.example.com/accounting/invoice-api/slo',
+      prometheus: { ruleLabels },
+    });
+    new ServiceLevelObjectives(this, 'tax-slo', {
+      service: tax,
+      availabilityTarget: 99.95,
+      runbookUrl: 'https://runbooks.example.com/accounting/tax-calculator/slo',
+      prometheus: { ruleLabels },
     });
   }
 }

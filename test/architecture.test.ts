@@ -89,7 +89,7 @@ const ROOT_EXPORTS = [
   'MeshPeerAuthentication', 'MeshSidecarScope', 'MeshTelemetry', 'MockBackend', 'NGINX_UNPRIVILEGED_IMAGE', 'NetworkIsolation', 'NetworkPeer',
   'NodeGroup', 'ObservableService', 'PreStopAction',
   'OtelCollector', 'OtelExporter', 'PRODUCTION_READINESS_RULES', 'ProductionReadiness', 'ProductionReadinessValidation', 'PrometheusAlerts', 'PropagationStyle',
-  'Protocol', 'ProxyBenchmark', 'SidecarSizing', 'Signal', 'SpreadMode', 'Startup', 'TopologyDiagram', 'TopologySpread', 'Tracing', 'TracingProvider',
+  'Protocol', 'ProxyBenchmark', 'ServiceLevelObjectives', 'SidecarSizing', 'Signal', 'SpreadMode', 'Startup', 'TopologyDiagram', 'TopologySpread', 'Tracing', 'TracingProvider',
   'checkCollectorPipelines', 'istiodAutoscaling', 'meshTracingProvider', 'renderTopology', 'validateEnvoyConfig',
 ];
 

@@ -1,6 +1,7 @@
 import { DatadogAgent, Tracing } from '../lib';
 import { accessLog, activeHealthCheck, admin, healthCheckFilter, probeListener, protoDuration, route, tracingCluster, tracingConfig, upstreamCluster } from '../lib/envoy/bootstrap';
 import { DEFAULT_ACTIVE_HEALTH_CHECK, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_OUTLIER_DETECTION } from '../lib/envoy/defaults';
+import { routeOf } from './support/envoy-routes';
 import { Manifest } from './support/synth';
 
 const httpUpstream = {
@@ -115,9 +116,14 @@ test('the access log is JSON to stdout with request and trace ids, and leaves he
   expect(log.typed_config.format).toBeUndefined();
 });
 
-test('the probe listener exposes only /live and the admin /ready', () => {
+test("the probe listener exposes only /live, the admin /ready and a GET of the admin's Prometheus statistics", () => {
   const routes = (probeListener(9902) as Manifest).filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
   expect(routes.map((r: Manifest) => [r.match, r.route?.cluster ?? r.direct_response.status])).toEqual([
-    [{ path: '/live' }, 200], [{ path: '/ready' }, 'envoy_admin'], [{ prefix: '/' }, 404],
+    [{ path: '/live' }, 200], [{ path: '/ready' }, 'envoy_admin'],
+    [{ path: '/stats/prometheus', headers: [{ name: ':method', string_match: { exact: 'GET' } }] }, 'envoy_admin'], [{ prefix: '/' }, 404],
   ]);
+  // No other admin path is reachable: a POST to the statistics path, or any mutation, is the 404.
+  expect(routeOf(routes, '/stats/prometheus', { ':method': 'POST' })).toBe('direct 404');
+  expect(routeOf(routes, '/healthcheck/fail', { ':method': 'POST' })).toBe('direct 404');
+  expect(routeOf(routes, '/stats/prometheus', { ':method': 'GET' })).toBe('cluster envoy_admin');
 });

@@ -102,12 +102,15 @@ test('loadtest-invoice: Fortio → the invoice API → its two mocks; DNS', () =
   expect(matrix.judged).toBe(JUDGED['loadtest-invoice']);
 });
 
-test("observability-elastic: the apps → the collector on OTLP/gRPC, and DNS; the collector, in ECK's namespace, is left to the platform's policies", () => {
+test("observability-elastic: the apps → the collector on OTLP/gRPC, istiod and DNS; the collector, in ECK's namespace, is left to the platform's policies", () => {
   const matrix = matrixOf('observability-elastic');
   expect(matrix.isolated).toEqual(['accounting/invoice-api', 'accounting/tax-calculator']);
   expect(matrix.allowed).toEqual([
     'accounting/invoice-api -> observability/otel-collector TCP/4317',
     'accounting/tax-calculator -> observability/otel-collector TCP/4317',
+    // In the mesh (their sidecars count the requests the alerts and objectives read): istiod's xDS.
+    'accounting/invoice-api -> istio-system/istiod TCP/15012',
+    'accounting/tax-calculator -> istio-system/istiod TCP/15012',
     ...dns('accounting/invoice-api'),
     ...dns('accounting/tax-calculator'),
   ].sort());

@@ -72,7 +72,7 @@ test('Envoy traces to the Datadog agent through its ClusterIP Service', () => {
 
 test('one front Envoy over a ClusterIP HTTP/1.1 upstream and a headless gRPC upstream', () => {
   const front = exampleCharts.find((c) => c.node.id === 'envoy-health')!.node.findAll().find((n): n is FrontEnvoy => n instanceof FrontEnvoy)!;
-  expect(front.upstreams.map((u) => [u.cluster, u.headless, u.http2])).toEqual([['ledger.accounting', true, true], ['journal-api.accounting', false, false]]);
+  expect(front.upstreams.map((u) => [u.cluster, u.headless, u.http2])).toEqual([['ledger_accounting', true, true], ['journal-api_accounting', false, false]]);
   expect(front.healthPath).toBe('/_envoy/health');
   expect(front.externalHealthPaths).toEqual({ 'journal-api.accounting.svc.cluster.local': '/journal/healthz' });
 });
@@ -129,7 +129,9 @@ test('the examples emit the monitors, the dashboard, the Prometheus rules, a For
   const kinds = (kind: string) => all.filter((m) => m.kind === kind);
   expect(kinds('DatadogMonitor').map((m) => m.metadata.name)).toEqual(expect.arrayContaining(['checkout-api-error-rate', 'ledger-latency-p99', 'mesh-error-rate', 'istio-xds-rejects']));
   expect(kinds('DatadogDashboard')).toHaveLength(1);
-  expect(kinds('PrometheusRule')).toHaveLength(1);
+  // The alerts, and one rule per service with objectives for Prometheus.
+  expect(kinds('PrometheusRule').map((m) => m.metadata.name).sort()).toEqual(['accounting-alerts', 'expenses-api-slo', 'invoice-api-slo', 'journal-api-slo', 'tax-calculator-slo']);
+  expect(kinds('DatadogSLO').map((m) => m.metadata.name)).toEqual(['checkout-api-availability', 'checkout-api-latency', 'ledger-availability']);
   const fortioJobs = kinds('Job');
   expect(fortioJobs.map((j) => j.metadata.name).sort()).toEqual(['benchmark-baseline', 'benchmark-mesh', 'invoice-load']);
   for (const j of fortioJobs) expect(fortioLoadArgsError(j.spec.template.spec.containers[0].args)).toBeUndefined();

@@ -54,29 +54,29 @@ describe('the bootstrap in the ConfigMap', () => {
   test('the health check filter comes first with every upstream cluster, the router last', () => {
     const { hcm } = build();
     expect(hcm.http_filters.map((f: Manifest) => f.name)).toEqual(['envoy.filters.http.health_check', 'envoy.filters.http.router']);
-    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'ledger.shop': { value: 25 }, 'web.shop': { value: 25 } });
+    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'ledger_shop': { value: 25 }, 'web_shop': { value: 25 } });
     expect(hcm.http_filters[0].typed_config.headers[0].string_match).toEqual({ exact: '/_envoy/health' });
   });
 
   test('a per-route minimum healthy percentage reaches the filter', () => {
     const { hcm } = build((p) => ({ routes: [{ prefix: '/', service: p.web, minHealthyPercent: 60 }] }));
-    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'web.shop': { value: 60 } });
+    expect(hcm.http_filters[0].typed_config.cluster_min_healthy_percentages).toEqual({ 'web_shop': { value: 60 } });
   });
 
   test('one cluster per upstream: HTTP/1.1 to the ClusterIP name, gRPC to the headless name over HTTP/2', () => {
     const { config } = build();
     const clusters = Object.fromEntries(config.static_resources.clusters.map((c: Manifest) => [c.name, c]));
-    expect(clusters['web.shop'].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'web.shop.svc.cluster.local', port_value: 8080 });
-    expect(clusters['web.shop'].health_checks[0].http_health_check.path).toBe('/ready');
-    expect(clusters['ledger.shop'].health_checks[0].grpc_health_check.service_name).toBe('readiness');
-    expect(clusters['ledger.shop'].typed_extension_protocol_options).toBeDefined();
-    expect(clusters['web.shop'].typed_extension_protocol_options).toBeUndefined();
+    expect(clusters['web_shop'].load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({ address: 'web.shop.svc.cluster.local', port_value: 8080 });
+    expect(clusters['web_shop'].health_checks[0].http_health_check.path).toBe('/ready');
+    expect(clusters['ledger_shop'].health_checks[0].grpc_health_check.service_name).toBe('readiness');
+    expect(clusters['ledger_shop'].typed_extension_protocol_options).toBeDefined();
+    expect(clusters['web_shop'].typed_extension_protocol_options).toBeUndefined();
   });
 
   test("the application's /healthz is routed through to it, ahead of the other routes", () => {
     const { hcm, front } = build((p) => ({ routes: [{ prefix: '/shop/', service: p.web }] }));
     const routes = hcm.route_config.virtual_hosts[0].routes;
-    expect(routes[0]).toEqual({ match: { path: '/shop/healthz' }, route: { cluster: 'web.shop', timeout: '5s', prefix_rewrite: '/healthz' } });
+    expect(routes[0]).toEqual({ match: { path: '/shop/healthz' }, route: { cluster: 'web_shop', timeout: '5s', prefix_rewrite: '/healthz' } });
     expect(front.externalHealthPaths).toEqual({ 'web.shop.svc.cluster.local': '/shop/healthz' });
   });
 
@@ -85,7 +85,7 @@ describe('the bootstrap in the ConfigMap', () => {
     expect(hcm.route_config.virtual_hosts[0].routes.slice(0, 3)).toEqual([
       { match: { path_separated_prefix: '/live', case_sensitive: false }, direct_response: { status: 404 } },
       { match: { path_separated_prefix: '/ready', case_sensitive: false }, direct_response: { status: 404 } },
-      { match: { path: '/healthz' }, route: { cluster: 'web.shop', timeout: '5s' } },
+      { match: { path: '/healthz' }, route: { cluster: 'web_shop', timeout: '5s' } },
     ]);
   });
 
@@ -182,7 +182,7 @@ describe('probe endpoints stay private', () => {
       '/live': 'direct 404', '/ready': 'direct 404', '/live/': 'direct 404', '/ready/deep': 'direct 404', '/live?verbose=1': 'direct 404',
       // Frameworks that ignore case would serve these as /live and /ready.
       '/LIVE': 'direct 404', '/Ready': 'direct 404',
-      '/healthz': 'cluster web.shop', '/livestock': 'cluster web.shop', '/api/orders': 'cluster web.shop', '/ledger.v1.Ledger/Get': 'cluster ledger.shop',
+      '/healthz': 'cluster web_shop', '/livestock': 'cluster web_shop', '/api/orders': 'cluster web_shop', '/ledger.v1.Ledger/Get': 'cluster ledger_shop',
     });
     // Requests are matched on the normalized path: '/x/../live' and '//live' are '/live'.
     expect([hcm.normalize_path, hcm.merge_slashes]).toEqual([true, true]);
@@ -191,7 +191,7 @@ describe('probe endpoints stay private', () => {
   test("a prefix that reaches the probe paths only in part still blocks them; a service's own prefix does not reach them (no rewrite)", () => {
     const partial = build((p) => ({ routes: [{ prefix: '/l', service: p.web }] })).hcm.route_config.virtual_hosts[0].routes as Manifest[];
     expect(routeOf(partial, '/live')).toBe('direct 404');
-    expect(routeOf(partial, '/lobby')).toBe('cluster web.shop');
+    expect(routeOf(partial, '/lobby')).toBe('cluster web_shop');
     const own = build((p) => ({ routes: [{ prefix: '/shop/', service: p.web }] })).hcm.route_config.virtual_hosts[0].routes as Manifest[];
     expect(own.filter((r) => r.direct_response)).toEqual([]);
   });
@@ -201,7 +201,7 @@ describe('probe endpoints stay private', () => {
     const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080, health: { endpoints: { live: '/-/alive', ready: '/-/ready', healthz: '/-/healthz' } } });
     const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
     const routes = (front.config.static_resources as Manifest).listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
-    expect(['/-/alive', '/-/ready', '/-/healthz'].map((p) => routeOf(routes, p))).toEqual(['direct 404', 'direct 404', 'cluster web.shop']);
+    expect(['/-/alive', '/-/ready', '/-/healthz'].map((p) => routeOf(routes, p))).toEqual(['direct 404', 'direct 404', 'cluster web_shop']);
     const error = frontError((p) => ({ routes: [{ path: '/ready', service: p.web }] }));
     expect(error.problems.map((p) => p.prop)).toEqual(['routes[0].path']);
     expect(error.message).toMatch(/\("\/ready"\) is a probe endpoint of web.shop.svc.cluster.local, which stays private.*route its external health path '\/healthz' instead/s);

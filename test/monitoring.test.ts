@@ -4,6 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DatadogMonitors, DatadogMonitorsProps, DatadogServiceDashboard, FrontEnvoy, ObservableService, PrometheusAlerts, Protocol, Tracing } from '../lib';
 import { dashboardWidgets, monitorSpecs } from '../lib/monitoring/datadog';
+import { errorRateExpr } from '../lib/monitoring/prometheus';
 import { crdSchemaErrors } from './support/crd-schema';
 import { datadogCrdErrors } from './support/datadog-crd';
 import { constructError } from './support/errors';
@@ -253,10 +254,21 @@ describe('Prometheus alerts (no Datadog)', () => {
     expect(crdSchemaErrors([rule])).toEqual([]);
     const [group] = rule.spec.groups;
     expect(group.rules.map((r: Manifest) => r.alert)).toEqual(['ServiceErrorRateCritical', 'ServiceErrorRateWarning', 'ServiceLatencyP99Critical', 'ServiceLatencyP99Warning']);
-    expect(group.rules[0].expr).toBe('sum(rate(istio_requests_total{reporter="destination",destination_service_name="checkout",destination_service_namespace="payments",response_code=~"5.."}[5m]))'
+    // No 5xx series yet counts as zero errors, so the ratio exists (and the alert can resolve).
+    expect(group.rules[0].expr).toBe('((sum(rate(istio_requests_total{reporter="destination",destination_service_name="checkout",destination_service_namespace="payments",response_code=~"5.."}[5m])) or vector(0)))'
       + ' / sum(rate(istio_requests_total{reporter="destination",destination_service_name="checkout",destination_service_namespace="payments"}[5m])) > 0.05');
     expect(group.rules[2].expr).toBe('histogram_quantile(0.99, sum by (le) (rate(istio_request_duration_milliseconds_bucket{reporter="destination",destination_service_name="checkout",destination_service_namespace="payments"}[5m]))) > 1000');
     expect(group.rules[0].annotations.runbook_url).toBe('https://runbooks.example.com/checkout/error-rate');
     expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
+  });
+
+  test('a gRPC service counts failing gRPC statuses; a service without a sidecar is refused (no series would ever carry it)', () => {
+    const p = product();
+    const expr = errorRateExpr(p.ledger);
+    expect(expr).toContain('grpc_response_status=~"2|4|12|13|14|15"');
+    expect(expr).toContain('grpc_response_status!~"2|4|12|13|14|15",response_code=~"5.."');
+    const plain = new ObservableService(p.chart, 'plain', { image: 'a/plain:1', port: 8080 });
+    const error = constructError(() => new PrometheusAlerts(p.chart, 'alerts', { services: [p.checkout, plain], runbookUrl: runbook }));
+    expect(error.problems.map((x) => x.prop)).toEqual(['services[1]']);
   });
 });

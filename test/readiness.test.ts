@@ -57,7 +57,12 @@ const hpa = (name = 'web', min = 2, max = 10): Manifest => ({
 const pdb = (name = 'web', spec: Manifest = { maxUnavailable: 1 }): Manifest => ({
   apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, namespace: 'shop' }, spec: { selector: { matchLabels: { app: name } }, ...spec },
 });
-const compliant = () => [deployment(), service(), hpa(), pdb()];
+/** A service level objective for the workload, as ServiceLevelObjectives writes it for Prometheus (its objective ratio and its slo-for label). */
+const slo = (name = 'web', objective = '0.999'): Manifest => ({
+  apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: `${name}-slo`, namespace: 'shop', labels: { 'observable.cdk8s.io/slo-for': name } },
+  spec: { groups: [{ name: 'meta', rules: [{ record: 'slo:objective:ratio', expr: `vector(${objective})` }] }] },
+});
+const compliant = () => [deployment(), service(), hpa(), pdb(), slo()];
 
 function findings(manifests: Manifest[], budget?: number) {
   return evaluate(manifests.map((manifest): Resource => ({ manifest, suppressions: new Map() })), { healthCheckBudgetRps: budget });
@@ -88,6 +93,8 @@ describe('each rule fails on its case', () => {
     ['OBS-CAP3', (ms) => { ms[3].spec = { selector: ms[3].spec.selector, minAvailable: 2 }; }, Level.ERROR],
     ['OBS-CAP4', (ms) => { ms[2].spec.minReplicas = 1; }, Level.ERROR],
     ['OBS-SHD1', (ms) => { delete container(ms[0]).lifecycle; }, Level.WARNING],
+    ['OBS-SLO1', (ms) => { ms[4].metadata.labels['observable.cdk8s.io/slo-for'] = 'other'; }, Level.WARNING],
+    ['OBS-SLO2', (ms) => { ms[4].spec.groups[0].rules[0].expr = 'vector(1)'; }, Level.ERROR],
   ])('%s', (ruleId, breakIt, level) => {
     const ms = compliant();
     breakIt(ms);
@@ -121,6 +128,23 @@ describe('each rule fails on its case', () => {
     const [d, , h, p] = compliant();
     delete container(d).lifecycle;
     expect(findings([d, h, p]).filter((f) => f.ruleId === 'OBS-SHD1')).toEqual([]);
+  });
+
+  test('OBS-SLO1 asks only services whose throughput is declared; OBS-SLO2 reads a DatadogSLO too; OBS-SLO3 wants its burn-rate monitors', () => {
+    const [d, s, h, p] = compliant();
+    const plain = deployment('batch');
+    plain.metadata.annotations = {};
+    expect(findings([d, s, h, p, plain, service('batch')]).filter((f) => f.ruleId === 'OBS-SLO1').map((f) => f.resource)).toEqual(['Deployment/shop/web']);
+    const ddslo = (target: string): Manifest => ({
+      apiVersion: 'datadoghq.com/v1alpha1', kind: 'DatadogSLO', metadata: { name: 'web-availability', namespace: 'shop', labels: { 'observable.cdk8s.io/slo-for': 'web' } },
+      spec: { name: 'web', type: 'metric', timeframe: '30d', targetThreshold: target, query: { numerator: 'a', denominator: 'b' } },
+    });
+    expect(findings([d, s, h, p, ddslo('100')]).filter((f) => f.ruleId.startsWith('OBS-SLO')).map((f) => [f.ruleId, f.level, f.message])).toEqual([
+      ['OBS-SLO2', Level.ERROR, 'its objective is 100 %: no error budget'],
+      ['OBS-SLO3', Level.WARNING, 'no burn-rate monitor watches it: its id is not given yet'],
+    ]);
+    const burn: Manifest = { apiVersion: 'datadoghq.com/v1alpha1', kind: 'DatadogMonitor', metadata: { name: 'web-availability-burn-1h', namespace: 'shop' }, spec: { type: 'slo alert' } };
+    expect(findings([d, s, h, p, ddslo('99.9'), burn]).filter((f) => f.ruleId.startsWith('OBS-SLO'))).toEqual([]);
   });
 
   test('OBS-MSH1: a request above its limit and a malformed quantity', () => {
@@ -183,7 +207,7 @@ describe('front proxy rules', () => {
     const manifests = withEnvoyConfig(product({ frontTracing: datadog }).manifests, (c) => {
       hcmOf(c).http_filters[0].typed_config.cluster_min_healthy_percentages = {};
     });
-    expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV2').map((f) => f.message)).toEqual(['routed clusters not in cluster_min_healthy_percentages: web.shop']);
+    expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV2').map((f) => f.message)).toEqual(['routed clusters not in cluster_min_healthy_percentages: web_shop']);
   });
 
   test('OBS-ENV3: a front proxy without tracing, or without stated sampling', () => {
@@ -194,10 +218,10 @@ describe('front proxy rules', () => {
 
   test('OBS-ENV4: a minimum healthy share other than the default on a ClusterIP upstream', () => {
     const manifests = withEnvoyConfig(product({ frontTracing: datadog }).manifests, (c) => {
-      hcmOf(c).http_filters[0].typed_config.cluster_min_healthy_percentages['web.shop'] = { value: 60 };
+      hcmOf(c).http_filters[0].typed_config.cluster_min_healthy_percentages['web_shop'] = { value: 60 };
     });
     expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV4').map((f) => [f.level, f.message]))
-      .toEqual([[Level.WARNING, 'cluster web.shop asks 60% healthy hosts, but its ClusterIP Service gives Envoy one host']]);
+      .toEqual([[Level.WARNING, 'cluster web_shop asks 60% healthy hosts, but its ClusterIP Service gives Envoy one host']]);
   });
 
   test('OBS-TRC1: the proxy writes Datadog headers, the service reads only W3C tracecontext (edited env)', () => {
@@ -220,8 +244,8 @@ describe('health-check load', () => {
           static_resources: {
             listeners: [],
             clusters: [{
-              name: 'ledger.shop', type: 'STRICT_DNS',
-              load_assignment: { cluster_name: 'ledger.shop', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'ledger.shop.svc.cluster.local', port_value: 9090 } } } }] }] },
+              name: 'ledger_shop', type: 'STRICT_DNS',
+              load_assignment: { cluster_name: 'ledger_shop', endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: 'ledger.shop.svc.cluster.local', port_value: 9090 } } } }] }] },
               health_checks: [{ interval, timeout: '1s', unhealthy_threshold: 3, healthy_threshold: 2, grpc_health_check: {} }],
             }],
           },

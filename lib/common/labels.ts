@@ -10,6 +10,8 @@ export const LABEL_COMPONENT = 'app.kubernetes.io/component';
 
 /** The value of `app.kubernetes.io/managed-by` on everything this library writes. */
 export const MANAGED_BY = 'cdk8s-observable';
+/** The label every object of a service level objective carries with the name of its service (the readiness rules find SLOs by it). */
+export const LABEL_SLO_FOR = 'observable.cdk8s.io/slo-for';
 
 /**
  * The labels a selector may use: only the name, so the selector stays the

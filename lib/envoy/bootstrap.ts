@@ -142,6 +142,9 @@ export interface DrainSpec {
   readonly token: string;
 }
 
+/** The probe listener's path of Envoy's Prometheus statistics (the admin interface's own path, forwarded as is). */
+export const METRICS_PATH = '/stats/prometheus';
+
 /** The header the kubelet's pre-stop request carries the drain token in. */
 export const DRAIN_TOKEN_HEADER = 'x-envoy-drain-token';
 
@@ -380,8 +383,9 @@ function withoutDrain(route: JsonObject): JsonObject {
 /**
  * The kubelet's probe listener: `/live` answers 200 while the process serves
  * HTTP, `/ready` is forwarded to the admin interface's `/ready` (200 once
- * Envoy is initialized), everything else is 404. The admin interface itself
- * stays on loopback.
+ * Envoy is initialized), a GET of `/stats/prometheus` to the admin
+ * interface's statistics (for Prometheus scraping the pod), everything else
+ * is 404. The admin interface itself stays on loopback.
  *
  * With a drain, the kubelet's pre-stop hook asks `drain.path`, which answers
  * only when the proxy has drained (Envoy exits at once on SIGTERM; this hook
@@ -399,6 +403,9 @@ export function probeListener(port: number, family: ListenerFamily = 'IPv4', dra
   const routes: JsonObject[] = [
     { match: { path: '/live' }, direct_response: { status: 200 } },
     { match: { path: '/ready' }, route: { cluster: ADMIN_CLUSTER, timeout: '1s' } },
+    // Envoy's statistics in Prometheus' text format, for a scraper on the pod (GET only: the admin
+    // interface takes mutations by POST, and this route forwards no other path).
+    { match: { path: METRICS_PATH, headers: [{ name: ':method', string_match: { exact: 'GET' } }] }, route: { cluster: ADMIN_CLUSTER, timeout: '5s' } },
   ];
   if (drain) {
     routes.push({

@@ -17,7 +17,7 @@ import { RenderedConfigFile, textHash } from '../workload/config-file';
 import { checkCidr } from '../workload/egress';
 import { networkOf } from '../workload/network';
 import { PreStopAction } from '../workload/shutdown';
-import { ActiveHealthCheckTiming, BootstrapSpec, DRAIN_TOKEN_HEADER, JsonObject, UpstreamSpec, bootstrap } from './bootstrap';
+import { ActiveHealthCheckTiming, BootstrapSpec, DRAIN_TOKEN_HEADER, JsonObject, METRICS_PATH, UpstreamSpec, bootstrap } from './bootstrap';
 import {
   CONFIG_MAP_LIMIT_BYTES, CONFIG_MAP_METADATA_ROOM, DEFAULT_ADMIN_PORT, DEFAULT_CIRCUIT_BREAKERS, DEFAULT_CLIENT_SAMPLING_PERCENT, DEFAULT_ENVOY_HEALTH_PATH,
   DEFAULT_ENVOY_IMAGE, DEFAULT_LISTENER_PORT, DEFAULT_MIN_HEALTHY_PERCENT, DEFAULT_OUTLIER_DETECTION, DEFAULT_PROBE_PORT, DRAIN_PATH, ENVOY_CONFIG_FILE,
@@ -29,6 +29,10 @@ import { checkHealthPath, checkPercent, checkPorts, checkProxyTracing, envoyConc
 import { EnvoyConfigError, validateEnvoyConfig } from './validate';
 
 const CONFIG_DIR = '/etc/envoy';
+/** The conventional pod annotations of a Prometheus scrape target (not Prometheus' own: its example kubernetes-pods job reads them). */
+const PROMETHEUS_SCRAPE = 'prometheus.io/scrape';
+const PROMETHEUS_PORT = 'prometheus.io/port';
+const PROMETHEUS_PATH = 'prometheus.io/path';
 
 /**
  * The product's front proxy: load balancer → Envoy → application pods.
@@ -178,6 +182,9 @@ export class FrontEnvoy extends Construct {
       ],
       env: Object.fromEntries(tagging.env ?? []),
       podLabels: tagging.podLabels,
+      // The scrape annotations that the `kubernetes-pods` job of Prometheus' example config and the
+      // Datadog agent's Prometheus autodiscovery (prometheusScrape) read: Envoy's statistics on the probe listener.
+      podAnnotations: { [PROMETHEUS_SCRAPE]: 'true', [PROMETHEUS_PORT]: String(probePort), [PROMETHEUS_PATH]: METRICS_PATH },
       health: {
         // Served by the probe listener (see probeListener in bootstrap.ts); the
         // admin interface itself stays on loopback.

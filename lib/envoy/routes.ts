@@ -58,8 +58,15 @@ export function joinPath(prefix: string, path: string): string {
   return `${prefix.replace(/\/+$/, '')}${path}`;
 }
 
+/**
+ * The Envoy cluster of a service: `<name>_<namespace>`, unique since neither
+ * part holds a '_'. No '.': Envoy's tag extraction takes the cluster name in
+ * `cluster.<name>.<stat>` up to the first dot (envoyproxy/envoy
+ * source/common/config/well_known_names.cc, `^cluster\.((.*?)\.)`), so a dotted
+ * name would split into a wrong `envoy_cluster_name` and a stat name per namespace.
+ */
 export function clusterName(service: ObservableService): string {
-  return `${service.name}.${service.namespace}`;
+  return `${service.name}_${service.namespace}`;
 }
 
 export function checkPorts(checker: PropChecker, ports: Record<string, number>): void {

@@ -11,17 +11,12 @@ import { MANAGED_BY } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { TracingProvider } from '../telemetry/tracing';
+import { ServiceLevelObjectives } from './slo';
+import { sloWidgets } from './slo-datadog';
+import { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY } from './trace-metrics';
 
-/**
- * Envoy's APM trace metrics: every span of Envoy's Datadog tracer is named
- * `envoy.proxy` (envoyproxy/envoy source/extensions/tracers/datadog/tracer.cc),
- * and Datadog derives `trace.<span name>.hits` and `.errors` (counts) and the
- * `trace.<span name>` latency distribution, tagged with the span's service
- * and env (docs.datadoghq.com/tracing/metrics/metrics_namespace).
- */
-export const ENVOY_HITS = 'trace.envoy.proxy.hits';
-export const ENVOY_ERRORS = 'trace.envoy.proxy.errors';
-export const ENVOY_LATENCY = 'trace.envoy.proxy';
+export { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY };
+
 /**
  * The Datadog Istio integration's metrics, by the names its OpenMetrics V2
  * check (`use_openmetrics: true`, the mode the integration's README
@@ -115,7 +110,7 @@ export interface MonitorSpec {
   /** The monitor query, ending in the critical threshold. */
   readonly query: string;
   /** The monitor type. */
-  readonly type: 'query alert' | 'metric alert';
+  readonly type: 'query alert' | 'metric alert' | 'slo alert';
   /** Tags on the monitor. */
   readonly tags: string[];
   /** Thresholds and the no-data, tag and window options. */
@@ -389,6 +384,23 @@ export interface DatadogServiceDashboardProps {
    * @default - none
    */
   readonly description?: string;
+  /**
+   * Service level objectives whose error-budget widgets (the budget left, the
+   * burn rate over the alerts' windows, the latency percentile) follow the
+   * mesh's widgets.
+   * @default - every ServiceLevelObjectives written for Datadog in the dashboard's chart, found when the app synthesizes
+   */
+  readonly slos?: ServiceLevelObjectives[];
+}
+
+/** The ServiceLevelObjectives of a construct's chart that are written for Datadog. */
+function chartSlos(scope: Construct): ServiceLevelObjectives[] {
+  return Chart.of(scope).node.findAll().filter((c): c is ServiceLevelObjectives => c instanceof ServiceLevelObjectives && c.datadogEnv !== undefined);
+}
+
+/** The error-budget widgets of one ServiceLevelObjectives. */
+function sloDashboardWidgets(slos: ServiceLevelObjectives): Widget[] {
+  return slos.datadogEnv === undefined || slos.service.traceServiceName === undefined ? [] : sloWidgets(slos.resolved, slos.service.traceServiceName, slos.datadogEnv);
 }
 
 /**
@@ -418,7 +430,8 @@ export class DatadogServiceDashboard extends Construct {
         title: props.title,
         ...(props.description ? { description: props.description } : {}),
         layoutType: 'ordered',
-        widgets: Lazy.any({ produce: () => JSON.stringify(this.widgets) }),
+        // The SLOs of the chart are found at synth, so they may be declared after the dashboard.
+        widgets: Lazy.any({ produce: () => JSON.stringify([...this.widgets, ...(props.slos ?? chartSlos(this)).flatMap(sloDashboardWidgets)]) }),
       },
     });
   }

@@ -9,29 +9,24 @@ import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
 import { ObservableService } from '../service/observable-service';
 import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
+import { istioSli } from './prometheus-sli';
 
-/** Istio standard metrics (istio.io/latest/docs/reference/config/metrics). */
-export const ISTIO_REQUESTS_TOTAL = 'istio_requests_total';
-export const ISTIO_REQUEST_DURATION = 'istio_request_duration_milliseconds_bucket';
-
-/** Requests to a service as its own sidecar reports them. */
-function selector(service: ObservableService, extra = ''): string {
-  return `{reporter="destination",destination_service_name="${service.name}",destination_service_namespace="${service.namespace}"${extra}}`;
-}
-
-/** The 5xx share of a service's requests over 5 minutes. */
+/** The 5xx share (for gRPC, server-failure statuses) of a service's requests over 5 minutes, from its sidecar. */
 export function errorRateExpr(service: ObservableService): string {
-  return `sum(rate(${ISTIO_REQUESTS_TOTAL}${selector(service, ',response_code=~"5.."')}[5m])) / sum(rate(${ISTIO_REQUESTS_TOTAL}${selector(service)}[5m]))`;
+  return istioSli(service).errorRatio('5m');
 }
 
-/** A service's p99 latency in milliseconds over 5 minutes. */
+/** A service's p99 latency in milliseconds over 5 minutes, from its sidecar. */
 export function latencyP99Expr(service: ObservableService): string {
-  return `histogram_quantile(0.99, sum by (le) (rate(${ISTIO_REQUEST_DURATION}${selector(service)}[5m])))`;
+  return istioSli(service).latencyQuantile(0.99, '5m');
 }
 
 /** Props of {@link PrometheusAlerts}. */
 export interface PrometheusAlertsProps {
-  /** The services to watch, each with its own alerts. */
+  /**
+   * The services to watch, each with its own alerts. Each needs an Istio
+   * sidecar (`mesh`): the alerts read the standard metrics its sidecar reports.
+   */
   readonly services: ObservableService[];
   /** The runbook of a signal (`error-rate`, `latency-p99`) for a service. */
   readonly runbookUrl: (signal: string, service: ObservableService) => string;
@@ -74,6 +69,10 @@ export class PrometheusAlerts extends Construct {
     super(scope, id);
     const checker = new PropChecker(this);
     checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
+    props.services.forEach((service, i) => {
+      checker.check(service.mesh !== undefined, `services[${i}]`, `(${service.name}) has no Istio sidecar, so istio_requests_total has no series for it and its alerts would never fire`,
+        'give the service mesh: {}, or write its objectives with ServiceLevelObjectives and frontProxy');
+    });
     checkMetadataMap(checker, 'ruleLabels', props.ruleLabels, 'labels');
     const identity = resolveIdentity(this, checker, { component: 'monitoring' }, { nameRule: NameRule.OBJECT });
     checker.throwIfAny();

@@ -5,7 +5,35 @@
  * datadogmonitor_types.go and datadogdashboard_types.go), required ones, and
  * unknown fields rejected.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+import { schemaErrors } from './openapi-schema';
 import { Manifest } from './synth';
+
+/**
+ * DatadogSLOSpec: `.properties.spec` of the Operator's CRD, copied from upstream
+ * (test/fixtures/datadog/SOURCE.md), with the time-slice SLI of the current CRD,
+ * which that copy predates: `spec.timeSlice` { query, comparator (> >= < <=),
+ * threshold (integer or quantity string) }, all three required
+ * (datadog-operator config/crd/bases/v1/datadoghq.com_datadogslos.yaml @ 55db531).
+ */
+const SLO_SPEC = (() => {
+  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'datadog', 'datadogslo-spec.schema.json'), 'utf8'));
+  spec.properties.timeSlice = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['comparator', 'query', 'threshold'],
+    properties: {
+      comparator: { type: 'string', enum: ['>', '>=', '<', '<='] },
+      query: { type: 'string' },
+      threshold: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: spec.properties.targetThreshold.pattern },
+    },
+  };
+  return spec;
+})();
+/** What the Operator's controller checks beyond the schema (datadog-operator internal/controller/datadogslo validation): the type, the timeframe, the field of the type. */
+const SLO_TYPES: Readonly<Record<string, string>> = { metric: 'query', monitor: 'monitorIDs', time_slice: 'timeSlice' };
+const SLO_TIMEFRAMES = ['7d', '30d', '90d'];
 
 const MONITOR_SPEC = ['controllerOptions', 'message', 'name', 'options', 'priority', 'query', 'restrictedRoles', 'tags', 'type'];
 const MONITOR_OPTIONS = ['enableLogsSample', 'escalationMessage', 'evaluationDelay', 'groupbySimpleMonitor', 'includeTags', 'locked', 'minLocationFailed',
@@ -19,7 +47,7 @@ function unknown(obj: Manifest | undefined, allowed: string[], where: string): s
   return Object.keys(obj ?? {}).filter((k) => !allowed.includes(k)).map((k) => `${where}: unknown field "${k}"`);
 }
 
-/** Errors of a DatadogMonitor or DatadogDashboard manifest. */
+/** Errors of a DatadogMonitor, DatadogDashboard or DatadogSLO manifest. */
 export function datadogCrdErrors(m: Manifest): string[] {
   const errors: string[] = [];
   if (m.apiVersion !== 'datadoghq.com/v1alpha1') errors.push(`apiVersion ${m.apiVersion} is not datadoghq.com/v1alpha1`);
@@ -36,6 +64,16 @@ export function datadogCrdErrors(m: Manifest): string[] {
     if (typeof s.title !== 'string' || s.title === '') errors.push('spec.title is required');
     if (!['ordered', 'free'].includes(s.layoutType)) errors.push(`spec.layoutType "${s.layoutType}" must be ordered or free`);
     if (typeof s.widgets !== 'string') errors.push('spec.widgets must be a JSON string');
+  } else if (m.kind === 'DatadogSLO') {
+    const s = m.spec ?? {};
+    errors.push(...schemaErrors(s, SLO_SPEC, 'spec'));
+    const field = SLO_TYPES[s.type];
+    if (!field) errors.push(`spec.type "${s.type}" is not metric, monitor or time_slice`);
+    else if (!(field in s)) errors.push(`spec.${field} is required for type ${s.type}`);
+    for (const other of Object.values(SLO_TYPES)) if (other !== field && other in s) errors.push(`spec.${other} does not belong to type ${s.type}`);
+    if (!SLO_TIMEFRAMES.includes(s.timeframe)) errors.push(`spec.timeframe "${s.timeframe}" is not 7d, 30d or 90d`);
+    const target = Number(s.targetThreshold);
+    if (!(target > 0 && target < 100)) errors.push(`spec.targetThreshold ${s.targetThreshold} must be above 0 and below 100`);
   } else {
     errors.push(`no Datadog schema for ${m.kind}`);
   }

@@ -11,6 +11,7 @@ import { livenessWithoutDependencies, probesDistinct, probesPresent } from './pr
 import { POD_SECURITY_RULES } from './pss';
 import { noPlaintextCredentials, readOnlyRoot } from './security';
 import { shutdownDelay } from './shutdown';
+import { datadogSloAlerted, objectiveBelowHundred, serviceHasObjectives } from './slo';
 import { sidecarResources } from './sidecar-resources';
 import { suppressionsExplained } from './suppressions';
 
@@ -41,6 +42,9 @@ export const PRODUCTION_READINESS_RULES: readonly Rule[] = [
   istioAnnotationsValid,
   tracePropagation,
   healthCheckLoad,
+  serviceHasObjectives,
+  objectiveBelowHundred,
+  datadogSloAlerted,
   networkPolicySelectsWorkload,
   networkPolicyMatchesWorkload,
   suppressionsExplained,

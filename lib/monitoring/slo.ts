@@ -1,0 +1,246 @@
+/**
+ * Service level objectives as code: an availability objective and an
+ * optional latency objective per service, an error budget over a window, and
+ * multiwindow, multi-burn-rate alerts (burn-rate.ts), written for Prometheus
+ * (recording rules and alerts in a `PrometheusRule`, in the style of Sloth's
+ * output) and for Datadog (`DatadogSLO` objects and burn-rate monitors) from
+ * the one declaration.
+ */
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PropChecker, quote } from '../common/errors';
+import { frozen } from '../common/frozen';
+import { NameRule, resolveIdentity } from '../common/identity';
+import { LABEL_SLO_FOR, checkMetadataMap } from '../common/labels';
+import { FrontEnvoy } from '../envoy/front-envoy';
+import { ObservableService } from '../service/observable-service';
+import { Protocol } from '../service/protocol';
+import { DATADOG_WINDOWS, SRE_WORKBOOK_WINDOWS, burnRateAlerts, decimals, errorBudget } from './burn-rate';
+import { PrometheusSli, envoyUpstreamSli, istioSli } from './prometheus-sli';
+import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec, DATADOG_PERCENTILES, DATADOG_TIMEFRAMES } from './slo-datadog';
+import { ObjectiveFacts, ResolvedObjective } from './slo-model';
+import { RuleGroup, sloRuleGroups } from './slo-prometheus';
+
+
+/** A latency objective: `target` percent of requests faster than `threshold`. */
+export interface LatencyObjectiveProps {
+  /** The latency a request must beat. For Prometheus, a bucket bound of Istio's (Envoy's) histogram. */
+  readonly threshold: Duration;
+  /** The share of requests, in percent, that must beat it (99 for "99 % under 250 ms"). */
+  readonly target: number;
+}
+
+/** Where the Prometheus objects go. */
+export interface PrometheusSloProps {
+  /**
+   * Labels Prometheus uses to pick up the rule (the Prometheus resource's ruleSelector).
+   * @default - none
+   */
+  readonly ruleLabels?: Record<string, string>;
+}
+
+/** Where the Datadog objects go. */
+export interface DatadogSloProps {
+  /** The `env` tag of the service's spans (unified service tagging). */
+  readonly env: string;
+  /** Who the burn-rate monitors notify: Datadog handles such as `@pagerduty-payments` (pages) and `@slack-payments` (tickets). */
+  readonly notify: { readonly page: string[]; readonly ticket: string[] };
+  /**
+   * The ids Datadog gave the SLOs, once the Datadog Operator has created them
+   * (`kubectl get datadogslo <service>-availability -o jsonpath='{.status.id}'`).
+   * A burn-rate monitor names its SLO by id, which exists only after the first
+   * apply; until an id is given, its SLO has no burn-rate monitors (and the
+   * readiness rule OBS-SLO3 says so).
+   * @default - none yet
+   */
+  readonly sloIds?: { readonly availability?: string; readonly latency?: string };
+}
+
+/** Props of {@link ServiceLevelObjectives}. */
+export interface ServiceLevelObjectivesProps {
+  /** The service the objectives are about. */
+  readonly service: ObservableService;
+  /**
+   * For a service outside the mesh: the `FrontEnvoy` routing to it, whose
+   * upstream cluster statistics count its requests (Prometheus only). A
+   * service in the mesh is counted by its own sidecar.
+   * @default - the service's Istio sidecar
+   */
+  readonly frontProxy?: FrontEnvoy;
+  /** The share of requests, in percent, that must succeed (not a 5xx; for gRPC, not a server-failure status). */
+  readonly availabilityTarget: number;
+  /**
+   * A latency objective.
+   * @default - none
+   */
+  readonly latency?: LatencyObjectiveProps;
+  /**
+   * The period the error budget covers. Whole days from 7 to 90; for Datadog 7, 30 or 90.
+   * @default 30 days
+   */
+  readonly window?: Duration;
+  /** The runbook linked from every alert. */
+  readonly runbookUrl: string;
+  /**
+   * Write the objectives for Prometheus (a `PrometheusRule`).
+   * @default - not for Prometheus
+   */
+  readonly prometheus?: PrometheusSloProps;
+  /**
+   * Write the objectives for Datadog (`DatadogSLO` objects and burn-rate monitors).
+   * @default - not for Datadog
+   */
+  readonly datadog?: DatadogSloProps;
+}
+
+const DAY_MINUTES = 24 * 60;
+
+/**
+ * Availability and latency objectives of one service, with their error
+ * budgets and burn-rate alerts, for Prometheus, Datadog or both.
+ */
+export class ServiceLevelObjectives extends Construct {
+  /** The objectives, in figures. */
+  public readonly objectives: readonly ObjectiveFacts[];
+  /** The `PrometheusRule`, when written for Prometheus. */
+  public readonly prometheusRule?: ApiObject;
+  /** The rule groups of the `PrometheusRule` (recording rules and alerts), when written for Prometheus. */
+  public readonly ruleGroups?: readonly RuleGroup[];
+  /** The `DatadogSLO` objects, by objective. */
+  public readonly datadogSlos: Readonly<Record<string, ApiObject>>;
+  /** The Datadog burn-rate monitors, by name (none for an SLO whose id is not given yet). */
+  public readonly burnRateMonitors: Readonly<Record<string, ApiObject>>;
+  /** The service. */
+  public readonly service: ObservableService;
+  /** The Datadog `env`, when written for Datadog. */
+  public readonly datadogEnv?: string;
+  /** The objectives with the service, for the dashboard's widgets. @internal */
+  public readonly resolved: readonly ResolvedObjective[];
+
+  constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
+    super(scope, id);
+    const checker = new PropChecker(this);
+    const service = this.service = props.service;
+    checker.check(props.prometheus !== undefined || props.datadog !== undefined, 'prometheus', 'and datadog are both missing: no objective would be written',
+      'give prometheus: {} or datadog: { env, notify } (or both)');
+    checker.check(/^https?:\/\/[^\s{}]+$/.test(props.runbookUrl), 'runbookUrl', `(${quote(props.runbookUrl)}) must be an http(s) URL`, 'link the runbook of this service\'s objectives');
+
+    const windowMinutes = (props.window ?? Duration.days(30)).toMinutes();
+    const windowDays = windowMinutes / DAY_MINUTES;
+    checker.check(Number.isInteger(windowDays) && windowDays >= 7 && windowDays <= 90, 'window', `(${windowMinutes} minutes) must be whole days from 7 to 90`,
+      'use Duration.days(30), the window the SRE Workbook\'s alert table is written for');
+    if (props.datadog) {
+      checker.check(DATADOG_TIMEFRAMES.includes(windowDays), 'window', `(${windowDays} days) is not a Datadog SLO timeframe (7, 30 or 90 days)`, 'use Duration.days(30)');
+    }
+
+    const sli = this.prometheusSli(checker, props);
+    const objectives: ResolvedObjective[] = [];
+    const resolve = (objective: 'availability' | 'latency', prop: string, target: number, thresholdMs?: number) => {
+      // 100 % leaves no budget: every alert would fire on the first error, or never be meaningful.
+      if (!checker.check(Number.isFinite(target) && target > 0 && target < 100 && decimals(target) <= 4, prop, `(${target}) must be a percentage above 0 and below 100, with at most 4 decimals`,
+        'no service is perfect: an objective of 100 % leaves no error budget; choose what users need, such as 99.9')) return;
+      const budgetFraction = errorBudget(target);
+      const alerts = burnRateAlerts(SRE_WORKBOOK_WINDOWS, windowMinutes);
+      const rows = props.datadog ? [...alerts, ...burnRateAlerts(DATADOG_WINDOWS, windowMinutes)] : alerts;
+      // A burn rate above 1 / budget needs more than 100 % errors: such an alert can never fire (and Datadog refuses it).
+      const impossible = rows.find((a) => a.factor * budgetFraction > 1);
+      checker.check(impossible === undefined, prop, `(${target}) leaves a budget of ${budgetFraction * 100} %: a burn rate of ${impossible?.factor} would need more than every request to fail, so that alert could never fire`,
+        'raise the target (with 30 days, 99 % or more), or use a longer window');
+      objectives.push({
+        objective, targetPercent: target, budgetFraction, budgetMinutes: Number((windowMinutes * budgetFraction).toFixed(2)), windowDays, thresholdMs,
+        alerts, id: `${service.namespace}/${service.name}/${objective}`, service, windowMinutes,
+      });
+    };
+    resolve('availability', 'availabilityTarget', props.availabilityTarget);
+    if (props.latency) {
+      const ms = props.latency.threshold.toMilliseconds();
+      checker.check(ms > 0, 'latency.threshold', 'must be positive', 'give the latency users notice, such as Duration.millis(250)');
+      if (sli) {
+        checker.check(sli.bucketsMs.includes(ms), 'latency.threshold', `(${ms} ms) is not a bucket bound of the latency histogram (${sli.bucketsMs.join(', ')} ms)`,
+          'choose a bound, such as 250 or 500 ms: Prometheus can count requests under a bound only');
+      }
+      if (props.datadog) {
+        checker.check(DATADOG_PERCENTILES.includes(props.latency.target), 'latency.target', `(${props.latency.target}) is not a percentile Datadog computes for the latency distribution (${DATADOG_PERCENTILES.join(', ')})`,
+          'use 99, 95, 90, 75 or 50');
+      }
+      resolve('latency', 'latency.target', props.latency.target, ms);
+    }
+    if (props.datadog) this.checkDatadog(checker, props.datadog);
+    if (props.prometheus) checkMetadataMap(checker, 'prometheus.ruleLabels', props.prometheus.ruleLabels, 'labels');
+    const identity = resolveIdentity(this, checker, { name: `${service.name}-slo`, namespace: service.namespace, component: 'slo' }, { nameRule: NameRule.OBJECT });
+    checker.throwIfAny();
+
+    this.objectives = frozen(objectives.map(({ id: _id, service: _s, windowMinutes: _w, ...facts }) => facts));
+    this.resolved = Object.freeze([...objectives]);
+    const labels = { ...identity.labels, [LABEL_SLO_FOR]: service.name };
+    if (props.prometheus && sli) {
+      this.ruleGroups = frozen(sloRuleGroups(objectives, sli, props.runbookUrl));
+      this.prometheusRule = new ApiObject(this, 'PrometheusRule', {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: identity.name, namespace: identity.namespace, labels: { ...labels, ...props.prometheus.ruleLabels } },
+        spec: { groups: this.ruleGroups },
+      });
+    }
+    const slos: Record<string, ApiObject> = {};
+    const monitors: Record<string, ApiObject> = {};
+    if (props.datadog) {
+      this.datadogEnv = props.datadog.env;
+      for (const o of objectives) {
+        const spec: DatadogSloSpec = datadogSloSpec(o, service.traceServiceName as string, props.datadog.env);
+        slos[o.objective] = new ApiObject(this, `DatadogSLO-${o.objective}`, {
+          apiVersion: 'datadoghq.com/v1alpha1', kind: 'DatadogSLO',
+          metadata: { name: `${service.name}-${o.objective}`, namespace: service.namespace, labels },
+          spec,
+        });
+        const sloId = props.datadog.sloIds?.[o.objective];
+        if (sloId === undefined) continue;
+        for (const alert of burnRateAlerts(DATADOG_WINDOWS, o.windowMinutes)) {
+          const name = `${service.name}-${o.objective}-burn-${alert.longMinutes / 60}h`;
+          monitors[name] = new ApiObject(this, `BurnRate-${o.objective}-${alert.longMinutes}`, {
+            apiVersion: 'datadoghq.com/v1alpha1', kind: 'DatadogMonitor',
+            metadata: { name, namespace: service.namespace, labels },
+            spec: burnRateMonitorSpec(o, alert, sloId, props.datadog, props.runbookUrl, service.traceServiceName as string),
+          });
+        }
+      }
+    }
+    this.datadogSlos = Object.freeze(slos);
+    this.burnRateMonitors = Object.freeze(monitors);
+  }
+
+  /** Where Prometheus counts the service's requests, or why it cannot. */
+  private prometheusSli(checker: PropChecker, props: ServiceLevelObjectivesProps): PrometheusSli | undefined {
+    const { service, frontProxy } = props;
+    if (frontProxy) {
+      checker.check(props.prometheus !== undefined, 'frontProxy', 'counts requests for Prometheus only, but prometheus is not given', 'give prometheus: {}, or leave frontProxy out');
+      const routed = frontProxy.services.includes(service);
+      checker.check(routed, 'frontProxy', `(${frontProxy.proxy.name}) routes nothing to ${service.name}, so its statistics do not count its requests`, 'give the FrontEnvoy whose routes reach the service');
+      // A gRPC failure is an HTTP 200 with a grpc-status trailer: Envoy's upstream_rq_xx counts it as a success.
+      checker.check(service.protocol !== Protocol.GRPC, 'frontProxy', `counts ${service.name}'s requests by HTTP status, which is 200 for a failed gRPC call`,
+        'put the gRPC service in the mesh (mesh: {}): its sidecar counts gRPC statuses');
+      return routed && service.protocol !== Protocol.GRPC ? envoyUpstreamSli(service) : undefined;
+    }
+    if (props.prometheus) {
+      checker.check(service.mesh !== undefined, 'service', `(${service.name}) has no Istio sidecar, so istio_requests_total has no series for it`,
+        'give the service mesh: {}, or give frontProxy: the FrontEnvoy in front of it');
+    }
+    return service.mesh !== undefined ? istioSli(service) : undefined;
+  }
+
+  private checkDatadog(checker: PropChecker, datadog: DatadogSloProps): void {
+    checker.check(this.service.traceServiceName !== undefined, 'service', `(${this.service.name}) has no Istio sidecar: no Envoy span carries its name, so trace.envoy.proxy has no data for it`,
+      'give the service mesh: {}');
+    checker.check(/^[a-z0-9_.:/-]+$/.test(datadog.env), 'datadog.env', `(${quote(datadog.env)}) must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
+    for (const severity of ['page', 'ticket'] as const) {
+      const handles = datadog.notify[severity];
+      checker.check(handles.length > 0 && handles.every((h) => /^@[\w.+-]+$/.test(h)), `datadog.notify.${severity}`, `(${JSON.stringify(handles)}) must list Datadog handles starting with '@'`,
+        "give handles such as '@pagerduty-payments'");
+    }
+    for (const [objective, sloId] of Object.entries(datadog.sloIds ?? {})) {
+      // Datadog SLO ids are 32 lower-case hex digits (the API's ServiceLevelObjective.id).
+      checker.check(sloId === undefined || /^[0-9a-f]{32}$/.test(sloId), `datadog.sloIds.${objective}`, `(${quote(sloId)}) is not a Datadog SLO id (32 hex digits)`,
+        `copy it from kubectl get datadogslo ${this.service.name}-${objective} -o jsonpath='{.status.id}'`);
+    }
+  }
+}
