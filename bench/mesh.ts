@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: a mesh of 1,000 services (mixed HTTP/1.1 and gRPC, 2 pods
- * each, tracing and the sidecar on) behind front Envoys, with the readiness
- * rules enforced and Envoy validation on, against a baseline of the same
- * 1,000 Deployments and Services written by hand in plain cdk8s-plus-27
- * (equivalent content; see baseline() in scenario.ts), in the same run.
- * Each scenario runs in a child process (compiled once up front), so its
- * peak memory is its own.
+ * `npm run bench`: the full stack (services with Datadog tracing and the Istio
+ * sidecar, front Envoys of 250 routes, the readiness rules enforced) against
+ * the same manifests written by hand with plain cdk8s-plus-27 (scenario.ts),
+ * at 1,000 and 5,000 services (`BENCH_SERVICES=2000` or `=1000,3000` for other
+ * sizes). Runs are paired and alternate (baseline, library, baseline,
+ * library, ...), each in a process of its own, so that drift in the machine's
+ * load falls on both; `BENCH_RUNS` pairs per size (default 3). The headline is
+ * the median of the pairs' total-time ratios.
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
@@ -19,28 +20,47 @@ interface Result {
   readonly bytes: number;
 }
 
-const runs = Number(process.env.BENCH_RUNS ?? 3);
+const sizes = (process.env.BENCH_SERVICES ?? '1000,5000').split(',').map(Number);
+const pairs = Number(process.env.BENCH_RUNS ?? 3);
 const script = path.join(__dirname, 'scenario.js');
 
-function run(scenario: string): Result {
-  const out = execFileSync(process.execPath, [script, scenario], { encoding: 'utf8', env: process.env, maxBuffer: 16 * 1024 * 1024 });
+function run(scenario: string, services: number): Result {
+  const out = execFileSync(process.execPath, [script, scenario], {
+    encoding: 'utf8', env: { ...process.env, BENCH_SERVICES: String(services) }, maxBuffer: 64 * 1024 * 1024,
+  });
   return JSON.parse(out.trim().split('\n').pop() as string) as Result;
 }
 
-/** The median run by wall time. */
-function median(scenario: string): Result {
-  const results = Array.from({ length: runs }, () => run(scenario)).sort((a, b) => a.wallMs - b.wallMs);
-  return results[Math.floor(results.length / 2)];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function stats(label: string, results: Result[]): void {
+  const walls = results.map((r) => r.wallMs);
+  const r = results[0];
+  console.log(`  ${label.padEnd(30)} median ${seconds(median(walls))}  min ${seconds(Math.min(...walls))}  max ${seconds(Math.max(...walls))}  `
+    + `peak RSS ${Math.max(...results.map((x) => x.peakRssMB)).toFixed(0)} MB  ${(median(walls) / r.services).toFixed(3)} ms/service  `
+    + `${r.documents} documents  ${(r.bytes / 1024 / 1024).toFixed(1)} MiB`);
 }
 
-function show(label: string, r: Result): void {
-  console.log(`${label.padEnd(34)} wall ${(r.wallMs / 1000).toFixed(2)} s   peak RSS ${r.peakRssMB.toFixed(0)} MB   ${r.documents} documents   ${(r.bytes / 1024 / 1024).toFixed(1)} MiB   ${(r.wallMs / r.documents).toFixed(3)} ms/document`);
+console.log(`Node ${process.version}, ${pairs} alternating pairs per size`);
+const headlines: string[] = [];
+for (const services of sizes) {
+  console.log(`\n${services} services`);
+  const baseline: Result[] = [];
+  const library: Result[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const b = run('baseline', services);
+    const l = run('library', services);
+    baseline.push(b);
+    library.push(l);
+    ratios.push(l.wallMs / b.wallMs);
+    console.log(`  pair ${i + 1}: baseline ${seconds(b.wallMs)} (${b.peakRssMB.toFixed(0)} MB), library ${seconds(l.wallMs)} (${l.peakRssMB.toFixed(0)} MB), ratio ${(l.wallMs / b.wallMs).toFixed(2)}`);
+  }
+  stats('baseline (plain cdk8s-plus-27)', baseline);
+  stats('library (cdk8s-observable)', library);
+  console.log(`  ratios: median ${median(ratios).toFixed(2)}, min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}`);
+  headlines.push(`total time ratio vs cdk8s-plus baseline: ${median(ratios).toFixed(2)} at ${services} services`);
 }
-
-const baseline = median('baseline');
-const mesh = median('mesh');
-console.log(`median of ${runs} runs each, ${mesh.services} services, Node ${process.version}`);
-show('baseline (plain cdk8s-plus-27)', baseline);
-show('mesh (cdk8s-observable)', mesh);
-const ratio = (mesh.wallMs / mesh.documents) / (baseline.wallMs / baseline.documents);
-console.log(`ratio per document vs cdk8s-plus baseline: ${ratio.toFixed(2)}`);
+console.log('');
+for (const line of headlines) console.log(line);

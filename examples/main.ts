@@ -23,8 +23,11 @@ export function buildExamples(app: App): void {
   for (const chart of app.node.children.filter((c): c is Chart => c instanceof Chart)) new TopologyDiagram(chart);
 }
 
-if (require.main === module) {
+/** Synthesizes every example into the output directory (`npx cdk8s synth` runs this, through tools/synth-app.js). */
+export function main(): void {
   const app = new App();
   buildExamples(app);
   app.synth();
 }
+
+if (require.main === module) main();

@@ -10,7 +10,8 @@
  * started it yields, at the next microtask, and then runs the steps
  * registered with {@link afterSynthesis}, once, after the manifests are written.
  *
- * Nothing here mutates a construct: results are kept beside the tree.
+ * Results are kept beside the tree; the one change to a construct is the
+ * memo `jsonOncePerSynthesis` gives an API object's `toJson`.
  * @internal
  */
 import { IConstruct } from 'constructs';
@@ -56,3 +57,34 @@ export function afterSynthesis(scope: IConstruct, key: string, step: () => void)
   const session = sessionOf(scope);
   if (!session.after.has(key)) session.after.set(key, step);
 }
+
+/**
+ * The JSON of an API object, computed once per synthesis session: the object
+ * answers later `toJson()` calls of the same session (cdk8s's own, when it
+ * writes the chart) from it, instead of resolving and patching the object
+ * again; outside the session it computes afresh. Only for readers that run
+ * while cdk8s synthesizes (the readiness rules' validation), when no user
+ * code can change the object before cdk8s writes it.
+ */
+export function jsonOncePerSynthesis(object: IConstruct & { toJson(): unknown }): unknown {
+  const session = sessionOf(object);
+  const known = jsonCache.get(object);
+  if (known && known.session === session) return known.json;
+  if (!known) {
+    const own = object.toJson;
+    // One override per object, for its lifetime: a hit only within the session that computed it.
+    Object.defineProperty(object, 'toJson', {
+      configurable: true,
+      writable: true,
+      value: function cachedToJson(this: typeof object) {
+        const hit = jsonCache.get(this);
+        return hit && hit.session === sessions.get(this.node.root) ? hit.json : own.call(this);
+      },
+    });
+  }
+  const json = object.toJson.call(object) as unknown;
+  jsonCache.set(object, { session, json });
+  return json;
+}
+
+const jsonCache = new WeakMap<IConstruct, { session: Session; json: unknown }>();

@@ -3,7 +3,6 @@
  * from traffic, proxy config, and the probe and metrics settings, all as pod
  * labels and annotations read by Istio's injector.
  */
-import { stringify } from 'yaml';
 import { PropChecker } from '../common/errors';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { proxyConcurrency } from '../common/quantities';
@@ -107,6 +106,19 @@ export interface SidecarShutdown {
 }
 
 /**
+ * The ProxyConfig annotation as YAML: one `key: value` line per field. Every
+ * value is a number, a boolean or a word of letters, digits and '_' (a
+ * duration such as `50s`), which YAML reads back as written, so no quoting is
+ * needed (and a YAML library per pod is not: this runs for every meshed service).
+ */
+function proxyConfigYaml(fields: Readonly<Record<string, number | boolean | string>>): string {
+  return Object.entries(fields).map(([key, value]) => {
+    if (typeof value === 'string' && !/^[A-Za-z0-9_]+$/.test(value)) throw new Error(`proxy config ${key}: ${JSON.stringify(value)} needs quoting`);
+    return `${key}: ${value}`;
+  }).join('\n');
+}
+
+/**
  * Checks the mesh props and computes the sidecar's labels and annotations;
  * `serviceName` is the name its spans carry (the canonical name).
  */
@@ -129,12 +141,12 @@ export function resolveMeshSidecar(checker: PropChecker, mesh: MeshProps, rpsPer
       [ANNOTATION_PROXY_CPU_LIMIT]: cpuQuantity(resources.cpuLimitMillis),
       [ANNOTATION_PROXY_MEMORY]: memoryQuantity(resources.memoryRequestMiB),
       [ANNOTATION_PROXY_MEMORY_LIMIT]: memoryQuantity(resources.memoryLimitMiB),
-      [ANNOTATION_PROXY_CONFIG]: stringify({
+      [ANNOTATION_PROXY_CONFIG]: proxyConfigYaml({
         concurrency,
         holdApplicationUntilProxyStarts: hold,
         ...(serviceName ? { tracingServiceName: TRACING_SERVICE_NAME } : {}),
         ...(!shutdown.native && shutdown.terminationDrainSeconds !== undefined ? { terminationDrainDuration: `${shutdown.terminationDrainSeconds}s` } : {}),
-      }).trim(),
+      }),
       ...(shutdown.native ? { [ANNOTATION_NATIVE_SIDECAR]: 'true' } : {}),
       // The kubelet cannot reach the app's probes through a mesh with STRICT
       // mTLS; the injector rewrites them to the sidecar agent (port 15020),

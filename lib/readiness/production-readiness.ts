@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 import { ConfigurationError, PropProblem, quote } from '../common/errors';
-import { oncePerSynthesis } from '../common/synthesis';
+import { jsonOncePerSynthesis, oncePerSynthesis } from '../common/synthesis';
 import { evaluate, failures } from './engine';
 import { Resource, annotationSuppressions } from './model';
 import { formatTable, writeReports } from './reports';
@@ -40,7 +40,7 @@ const suppressedBy = new WeakMap<ApiObject, Map<string, string>>();
 export class ProductionReadiness {
   /** The findings for every API object under `scope`, suppressed ones marked. */
   public static check(scope: IConstruct, options: ReadinessOptions = {}): Finding[] {
-    return evaluate(resourcesUnder(scope), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
+    return evaluate(resourcesUnder(scope, false), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
   }
 
   /**
@@ -54,18 +54,22 @@ export class ProductionReadiness {
   public static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
     // Checked now, so that a wrong option fails where it is written, not at synth.
     evaluate([], options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
-    scope.node.addValidation({
-      validate: () => {
-        // The tree's size is part of the key: a construct added between two synthesis calls of one task is seen.
-        const key = `readiness:${scope.node.path}:${scope.node.findAll().length}`;
-        return oncePerSynthesis(scope, key, () => {
-          const findings = ProductionReadiness.check(scope, options);
-          if (options.printTable ?? true) console.log(formatTable(findings));
-          writeReports(options.outdir ?? App.of(scope).outdir, findings);
-          return failures(findings).map((f) => `${f.constructPath ?? f.resource}: ${f.ruleId} ${f.title}: ${f.message}. Fix: ${f.fix}`);
-        });
-      },
-    });
+    const run = (): string[] => {
+      // The tree's size is part of the key: a construct added between two synthesis calls of one task is seen.
+      const key = `readiness:${scope.node.path}:${scope.node.findAll().length}`;
+      return oncePerSynthesis(scope, key, () => {
+        // Each object's JSON is built once, for the rules and for cdk8s's writer (the rules run last
+        // in the validation pass, after every other validation has had its say).
+        const findings = evaluate(resourcesUnder(scope, true), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
+        if (options.printTable ?? true) console.log(formatTable(findings));
+        writeReports(options.outdir ?? App.of(scope).outdir, findings);
+        return failures(findings).map((f) => `${f.constructPath ?? f.resource}: ${f.ruleId} ${f.title}: ${f.message}. Fix: ${f.fix}`);
+      });
+    };
+    // cdk8s validates the constructs in tree order (cdk8s/lib/app.js `validate`), so a rule run at the
+    // scope's validation would read objects a later validation may still change: the scope's
+    // validation hands the run to the last construct of the app, whose validations come last.
+    scope.node.addValidation({ validate: () => runLast(scope, run) });
   }
 
   /**
@@ -138,6 +142,35 @@ function lateObjects(scope: IConstruct): string[] {
   return problems;
 }
 
+/** The runs each last construct makes, for the validation hooked on it. */
+const lastRuns = new WeakMap<IConstruct, Set<() => string[]>>();
+
+/**
+ * Runs `run` at the validation of the app's last construct (in tree order),
+ * hooking it there once; the hook does nothing once another construct is last
+ * (the scope's validation, which comes first, hooks that one).
+ */
+function runLast(scope: IConstruct, run: () => string[]): string[] {
+  const root = scope.node.root;
+  const all = root.node.findAll();
+  const last = all[all.length - 1];
+  if (last === scope) return run();
+  let runs = lastRuns.get(last);
+  if (!runs) {
+    const hooked = new Set<() => string[]>();
+    lastRuns.set(last, hooked);
+    runs = hooked;
+    last.node.addValidation({
+      validate: () => {
+        const now = root.node.findAll();
+        return now[now.length - 1] === last ? [...hooked].flatMap((r) => r()) : [];
+      },
+    });
+  }
+  runs.add(run);
+  return [];
+}
+
 function apiObjectsUnder(scope: IConstruct): ApiObject[] {
   return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
@@ -162,10 +195,14 @@ function manifestFile(object: ApiObject, manifest: Record<string, unknown>): str
   }
 }
 
-/** Every API object under `scope` as a rule input; suppressions are read from the manifest, as the plugin reads them. */
-function resourcesUnder(scope: IConstruct): Resource[] {
+/**
+ * Every API object under `scope` as a rule input; suppressions are read from
+ * the manifest, as the plugin reads them. `duringSynthesis`: the JSON is
+ * built once and shared with cdk8s's writer (jsonOncePerSynthesis).
+ */
+function resourcesUnder(scope: IConstruct, duringSynthesis: boolean): Resource[] {
   return apiObjectsUnder(scope).map((object) => {
-    const manifest = object.toJson();
+    const manifest = (duringSynthesis ? jsonOncePerSynthesis(object) : object.toJson()) as Record<string, unknown>;
     return { manifest, constructPath: object.node.path, file: manifestFile(object, manifest), suppressions: annotationSuppressions(manifest), suppressedBy: suppressedBy.get(object) };
   });
 }

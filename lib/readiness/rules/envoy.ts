@@ -1,5 +1,5 @@
 import { ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_LIVE, ANNOTATION_HEALTH_READY } from '../../common/annotations';
-import { EnvoyBootstrap, Manifest, ManifestModel, ManifestWorkload, clusterHost, connectionManagers, containers, findHealthCheckFilter, healthFilterPath, routedClusters } from '../model';
+import { EnvoyBootstrap, Manifest, ManifestModel, ManifestWorkload, Resource, clusterHost, connectionManagers, containers, findHealthCheckFilter, healthFilterPath, routedClusters } from '../model';
 import { Level, Rule } from '../rule';
 
 /** The health endpoints of a workload: the published contract, else its probe paths. */
@@ -18,16 +18,30 @@ function frontProxies(model: ManifestModel): Array<{ envoy: EnvoyBootstrap; hcm:
   }));
 }
 
-/** The workloads behind each cluster an HCM routes to, and the route prefixes leading there. */
-function upstreams(model: ManifestModel, envoy: EnvoyBootstrap, hcm: Manifest) {
-  const clusters: Manifest[] = envoy.config.static_resources?.clusters ?? [];
-  const routes: Manifest[] = (hcm.route_config?.virtual_hosts ?? []).flatMap((vh: Manifest) => vh.routes ?? []);
-  return routedClusters(hcm).map((name) => {
-    const cluster = clusters.find((c) => c.name === name);
+type Upstream = { name: string; cluster?: Manifest; host?: string; prefixes: string[]; workloads: ManifestWorkload[]; service?: Resource };
+/** Per HCM, computed once for the rules that read it. */
+const upstreamsOf = new WeakMap<Manifest, Upstream[]>();
+
+/** The workloads behind each cluster an HCM routes to, and the route prefixes leading there (linear in clusters and routes). */
+function upstreams(model: ManifestModel, envoy: EnvoyBootstrap, hcm: Manifest): Upstream[] {
+  const known = upstreamsOf.get(hcm);
+  if (known) return known;
+  const clusters = new Map<string, Manifest>();
+  for (const c of (envoy.config.static_resources?.clusters ?? []) as Manifest[]) if (!clusters.has(c.name)) clusters.set(c.name, c);
+  const prefixes = new Map<string, string[]>();
+  for (const r of (hcm.route_config?.virtual_hosts ?? []).flatMap((vh: Manifest) => vh.routes ?? []) as Manifest[]) {
+    if (typeof r.route?.cluster !== 'string' || typeof r.match?.prefix !== 'string') continue;
+    const list = prefixes.get(r.route.cluster) ?? [];
+    list.push(r.match.prefix);
+    prefixes.set(r.route.cluster, list);
+  }
+  const result = routedClusters(hcm).map((name): Upstream => {
+    const cluster = clusters.get(name);
     const host = cluster ? clusterHost(cluster) : undefined;
-    const prefixes = routes.filter((r) => r.route?.cluster === name && typeof r.match?.prefix === 'string').map((r) => r.match.prefix as string);
-    return { name, cluster, host, prefixes, ...(host ? model.workloadsBehind(host) : { workloads: [] as ManifestWorkload[] }) };
+    return { name, cluster, host, prefixes: prefixes.get(name) ?? [], ...(host ? model.workloadsBehind(host) : { workloads: [] as ManifestWorkload[] }) };
   });
+  upstreamsOf.set(hcm, result);
+  return result;
 }
 
 /** OBS-ENV1: Envoy's health path is neither an application's health path nor a path routed to one (the health check filter answers before routing). */

@@ -8,7 +8,7 @@
  * and container checks visit init, regular and ephemeral containers
  * (policy/visitor.go).
  */
-import { Manifest, ManifestModel, PodContainer, describeContainer, podContainers } from '../../model';
+import { Manifest, ManifestModel, ManifestWorkload, PodContainer, describeContainer, podContainers } from '../../model';
 import { Level, PodSecurityLevel, ResolvedOptions, Rule, Violation } from '../../rule';
 
 /** The pod a check reads: its metadata (annotations), spec, and containers in visiting order. */
@@ -64,6 +64,18 @@ export function perContainer(pod: PodView, problem: (container: Manifest) => str
   });
 }
 
+/** The pod a workload runs, as the checks read it: made once per workload for all controls. */
+const views = new WeakMap<ManifestWorkload, PodView>();
+function podView(w: ManifestWorkload): PodView {
+  let view = views.get(w);
+  if (!view) {
+    const spec: Manifest = w.template.spec ?? {};
+    view = { metadata: w.template.metadata ?? {}, spec, containers: podContainers(spec) };
+    views.set(w, view);
+  }
+  return view;
+}
+
 /**
  * The rules of the controls, which must be all of them: a baseline rule
  * stands down where a restricted control replaces it.
@@ -84,8 +96,7 @@ export function podSecurityRules(controls: readonly PodSecurityControl[]): Rule[
         && (other.overrides ?? []).some((o) => o.id === control.id && o.since <= minor) && revisionAt(other, minor) !== undefined);
       if (replaced) return [];
       return model.workloads.flatMap((w) => {
-        const spec: Manifest = w.template.spec ?? {};
-        const problems = revision.check({ metadata: w.template.metadata ?? {}, spec, containers: podContainers(spec) }, level);
+        const problems = revision.check(podView(w), level);
         return problems.length > 0 ? [{ resource: w.resource, message: `${problems.join('; ')} (${level} v1.${minor})` }] : [];
       });
     },
