@@ -131,6 +131,17 @@ describe('flows between services', () => {
     expect(build(true).allowed(tcp('stranger', 'ledger', 9090))).toBe(false);
     expect(build(false).allowed(tcp('prometheus', 'ledger', 9090))).toBe(false);
   });
+
+  test("a front proxy's statistics on its probe port are scraped too, besides the declared port", () => {
+    const { chart, ledger } = shop();
+    new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: ledger }] });
+    new NetworkIsolation(chart, 'isolation', { prometheus: { namespace: 'monitoring', port: 15020 } });
+    const e = evaluatorOf(synth(chart));
+    expect(e.allowed(tcp('prometheus', 'front', 9902))).toBe(true);
+    expect(e.allowed(tcp('prometheus', 'front', 15020))).toBe(true);
+    expect(e.allowed(tcp('prometheus', 'ledger', 9902))).toBe(false);
+    expect(e.allowed(tcp('stranger', 'front', 9902))).toBe(false);
+  });
 });
 
 describe('egress outside the cluster', () => {

@@ -4,7 +4,7 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { buildExamples } from '../examples/main';
 import { DatadogServiceDashboard, FrontEnvoy, ObservableService, Protocol, ServiceLevelObjectives, ServiceLevelObjectivesProps } from '../lib';
-import { DATADOG_WINDOWS, SRE_WORKBOOK_WINDOWS, burnRateAlerts, errorBudget } from '../lib/monitoring/burn-rate';
+import { burnRateAlerts, datadogWindows, errorBudget, prometheusWindows } from '../lib/monitoring/burn-rate';
 import { leMatcher } from '../lib/monitoring/prometheus-sli';
 import { datadogCrdErrors } from './support/datadog-crd';
 import { constructError } from './support/errors';
@@ -28,16 +28,19 @@ function slo(props: Partial<ServiceLevelObjectivesProps> = {}) {
 
 describe('the burn-rate table', () => {
   test("the SRE Workbook's rows for 30 days: page at 14.4x (1 h and 5 min) and 6x (6 h and 30 min), ticket at 1x (3 d and 6 h)", () => {
-    expect(burnRateAlerts(SRE_WORKBOOK_WINDOWS, 30 * 24 * 60).map((a) => [a.severity, a.factor, a.longMinutes, a.shortMinutes, a.budgetConsumed])).toEqual([
-      ['page', 14.4, 60, 5, 0.02], ['page', 6, 360, 30, 0.05], ['ticket', 1, 4320, 360, 0.1],
+    expect(burnRateAlerts(prometheusWindows(30), 30 * 24 * 60).map((a) => [a.severity, a.factor, a.longMinutes, a.shortMinutes, a.budgetConsumed, a.hoursToExhaustion])).toEqual([
+      ['page', 14.4, 60, 5, 0.02, 50], ['page', 6, 360, 30, 0.05, 120], ['ticket', 1, 4320, 360, 0.1, 720],
     ]);
   });
 
-  test('scaled for other windows: the same share of the budget in the same time (7 and 90 days)', () => {
-    expect(burnRateAlerts(SRE_WORKBOOK_WINDOWS, 7 * 24 * 60).map((a) => a.factor)).toEqual([3.36, 1.4, 0.233333]);
-    expect(burnRateAlerts(SRE_WORKBOOK_WINDOWS, 90 * 24 * 60).map((a) => a.factor)).toEqual([43.2, 18, 3]);
-    // Datadog's long windows stop at 48 h: its ticket is 10 % in a day (3x for 30 days), the row Datadog recommends.
-    expect(burnRateAlerts(DATADOG_WINDOWS, 30 * 24 * 60).map((a) => [a.factor, a.longMinutes, a.shortMinutes])).toEqual([[14.4, 60, 5], [6, 360, 30], [3, 1440, 120]]);
+  test("other windows take Datadog's recommended rows, whose every ticket is above 1x (so it never fires while the objective holds)", () => {
+    for (const days of [7, 90]) expect(prometheusWindows(days)).toEqual(datadogWindows(days));
+    expect(burnRateAlerts(datadogWindows(7), 7 * 24 * 60).map((a) => [a.factor, a.longMinutes, a.shortMinutes, a.budgetConsumed, a.hoursToExhaustion]))
+      .toEqual([[16.8, 60, 5, 0.1, 10], [5.6, 360, 30, 0.2, 30], [2.8, 1440, 120, 0.4, 60]]);
+    expect(datadogWindows(90).map((a) => a.factor)).toEqual([21.6, 10.8, 4.5]);
+    // Datadog's long windows stop at 48 h: its 30-day ticket is 3x over a day, not the Workbook's 3-day row.
+    expect(datadogWindows(30).map((a) => [a.factor, a.longMinutes, a.shortMinutes])).toEqual([[14.4, 60, 5], [6, 360, 30], [3, 1440, 120]]);
+    for (const days of [7, 30, 90]) for (const row of [...prometheusWindows(days), ...datadogWindows(days)]) expect(row.factor).toBeGreaterThanOrEqual(1);
   });
 
   test('budgets in decimal: 99.9 gives 0.001, not 1 - 0.999', () => {
@@ -102,7 +105,7 @@ describe('ServiceLevelObjectives', () => {
     expect([pod['prometheus.io/scrape'], pod['prometheus.io/port'], pod['prometheus.io/path']]).toEqual(['true', '9902', '/stats/prometheus']);
   });
 
-  test('Datadog: a metric SLO on the sidecar spans and a time-slice SLO for latency, passing the CRD; no monitors until the ids are given', () => {
+  test('Datadog: metric SLOs on the sidecar spans, latency by a threshold query on the latency distribution, passing the CRD; no monitors until the ids are given', () => {
     const { manifests, slos } = slo({ prometheus: undefined, latency: { threshold: Duration.millis(250), target: 99 }, datadog: { env: 'production', notify } });
     const ddslos = manifests.filter((m) => m.kind === 'DatadogSLO');
     expect(ddslos.flatMap(datadogCrdErrors)).toEqual([]);
@@ -116,12 +119,16 @@ describe('ServiceLevelObjectives', () => {
       },
       tags: ['env:production', 'managed-by:cdk8s-observable', 'service:checkout', 'generated:kubernetes'],
     });
-    expect(latency.spec.timeSlice).toEqual({ query: 'p99:trace.envoy.proxy{service:checkout,env:production}', comparator: '<', threshold: '0.25' });
+    expect(latency.spec.type).toBe('metric');
+    expect(latency.spec.query).toEqual({
+      numerator: 'count(v: v<=0.25):trace.envoy.proxy{service:checkout,env:production}.as_count()',
+      denominator: 'count(v: v>=0):trace.envoy.proxy{service:checkout,env:production}.as_count()',
+    });
     // Every metric the SLOs read is a trace metric of Envoy's spans (the fixture the monitors' test reads too).
     const known = fs.readFileSync(path.join(__dirname, 'fixtures', 'datadog', 'trace-metrics.csv'), 'utf8').split('\n').slice(1).map((l) => l.split(',')[0]);
     const queries = JSON.stringify(ddslos.map((m) => m.spec));
-    const metrics = [...queries.matchAll(/(?:sum|p\d\d):([a-z0-9_.]+)\{/g)].map((m) => m[1]);
-    expect(metrics.length).toBe(4);
+    const metrics = [...queries.matchAll(/(?:sum|count\(v: v[<>]=[\d.]+\)):([a-z0-9_.]+)\{/g)].map((m) => m[1]);
+    expect(metrics.length).toBe(5);
     for (const metric of metrics) expect([metric, known.includes(metric)]).toEqual([metric, true]);
     expect(Object.keys(slos.burnRateMonitors)).toEqual([]);
     expect(manifests.filter((m) => m.kind === 'DatadogMonitor')).toEqual([]);
@@ -151,11 +158,15 @@ describe('ServiceLevelObjectives', () => {
     expect(added.map((w) => w.definition.title)).toEqual([
       'checkout: availability (99.9 % of requests succeed over 30 days): budget left (%)',
       'checkout: availability (99.9 % of requests succeed over 30 days): burn rate',
-      'checkout: latency (99 % of requests are faster than 250 ms over 30 days): p99 latency (s)',
+      'checkout: latency (99 % of requests are faster than 250 ms over 30 days): budget left (%)',
+      'checkout: latency (99 % of requests are faster than 250 ms over 30 days): burn rate',
     ]);
-    expect(added[0].definition.requests[0].formulas).toEqual([{ formula: '100 * (1 - (errors / hits) / 0.001)' }]);
-    expect(added[1].definition.markers.map((m: Manifest) => m.value)).toEqual(['y = 14.4', 'y = 6', 'y = 1']);
-    expect(added[1].definition.requests[0].formulas.map((f: Manifest) => f.alias)).toEqual(['5m', '30m', '1h', '6h']);
+    expect(added[0].definition.requests[0].formulas).toEqual([{ formula: '100 * (1 - (e / h) / 0.001)' }]);
+    expect(added[2].definition.requests[0].formulas).toEqual([{ formula: '100 * (1 - ((t - g) / t) / 0.01)' }]);
+    // The graph shows what the Datadog monitors alert on: their windows and thresholds.
+    expect(added[1].definition.markers.map((m: Manifest) => m.value)).toEqual(['y = 14.4', 'y = 6', 'y = 3']);
+    expect(added[1].definition.requests[0].formulas.map((f: Manifest) => f.alias)).toEqual(['5m', '30m', '1h', '2h', '6h', '24h']);
+    expect(added[3].definition.requests[0].queries[0].query).toBe('count(v: v<=0.25):trace.envoy.proxy{service:checkout,env:production}.as_count().rollup(sum, 300)');
   });
 
   test('bad input names the prop: 100 %, a target without budget for the page, a window Datadog lacks, a latency between buckets, a bad id', () => {
@@ -163,10 +174,15 @@ describe('ServiceLevelObjectives', () => {
     expect(props({ availabilityTarget: 100 })).toEqual(['availabilityTarget']);
     expect(constructError(() => slo({ availabilityTarget: 100 })).message).toMatch(/an objective of 100 % leaves no error budget/);
     expect(constructError(() => slo({ availabilityTarget: 90 })).message).toMatch(/leaves a budget of 10 %: a burn rate of 14.4 would need more than every request to fail/);
+    // Over 90 days the page is 21.6x: 95 % (5 % × 21.6 > 1) cannot page, 96 % can.
+    expect(constructError(() => slo({ availabilityTarget: 95, window: Duration.days(90) })).message).toMatch(/a burn rate of 21.6 would need more/);
+    expect(() => slo({ availabilityTarget: 96, window: Duration.days(90) })).not.toThrow();
     expect(props({ window: Duration.days(14), datadog: { env: 'production', notify } })).toEqual(['window']);
-    expect(props({ window: Duration.hours(36) })).toEqual(['window']);
+    expect(props({ window: Duration.days(28) })).toEqual(['window']);
     expect(props({ latency: { threshold: Duration.millis(300), target: 99 } })).toEqual(['latency.threshold']);
-    expect(props({ prometheus: undefined, latency: { threshold: Duration.millis(250), target: 99.9 }, datadog: { env: 'production', notify } })).toEqual(['latency.target']);
+    // A bound Prometheus 3 writes with an exponent (1.8e+06) is refused: the matcher would miss it.
+    expect(props({ latency: { threshold: Duration.minutes(30), target: 99 } })).toEqual(['latency.threshold']);
+    expect(() => slo({ latency: { threshold: Duration.minutes(10), target: 99 } })).not.toThrow();
     expect(props({ datadog: { env: 'production', notify, sloIds: { availability: 'abc' } } })).toEqual(['datadog.sloIds.availability']);
     expect(props({ datadog: { env: 'production', notify: { page: ['pagerduty'], ticket: [] } } })).toEqual(['datadog.notify.page', 'datadog.notify.ticket']);
     expect(props({ prometheus: undefined })).toEqual(['prometheus']);

@@ -211,6 +211,8 @@ export class FrontEnvoy extends Construct {
     // The load balancer reaches the listener; Envoy sends its own spans.
     const network = networkOf(this.proxy)!;
     network.external = { cidrs: props.clientCidrs ? [...props.clientCidrs] : undefined, port: listenerPort, purpose: 'load balancer' };
+    // Envoy's statistics, on the probe port (GET /stats/prometheus), for the scraper the isolation admits.
+    network.metricsPort = probePort;
     const { collectorHost, collectorPort } = props.tracing ?? {};
     if (collectorHost !== undefined && collectorPort !== undefined) network.calls.push({ host: collectorHost, port: collectorPort, purpose: 'traces', prop: 'tracing', owner: this });
     const file = new RenderedConfigFile(this, {

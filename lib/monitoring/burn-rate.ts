@@ -17,32 +17,71 @@ export type Severity = 'page' | 'ticket';
 export interface BurnRateWindow {
   /** Who is told: a page or a ticket. */
   readonly severity: Severity;
-  /** The share of the period's error budget the row catches burning, as a fraction (0.02). */
-  readonly budgetConsumed: number;
+  /** The burn rate both windows must reach (1 spends the budget exactly over the SLO's window). */
+  readonly factor: number;
   /** The long window, in minutes. */
   readonly longMinutes: number;
   /** The short window, in minutes (1/12 of the long one). */
   readonly shortMinutes: number;
 }
 
-/** The SRE Workbook's three rows. */
-export const SRE_WORKBOOK_WINDOWS: readonly BurnRateWindow[] = [
-  { severity: 'page', budgetConsumed: 0.02, longMinutes: 60, shortMinutes: 5 },
-  { severity: 'page', budgetConsumed: 0.05, longMinutes: 360, shortMinutes: 30 },
-  { severity: 'ticket', budgetConsumed: 0.10, longMinutes: 3 * 24 * 60, shortMinutes: 360 },
+const HOUR = 60;
+const DAY = 24 * HOUR;
+
+/**
+ * The SRE Workbook's table for a 30-day SLO (table 5-8): page at 14.4x over
+ * 1 h and 5 min (2 % of the budget in an hour) or 6x over 6 h and 30 min (5 %
+ * in six hours), ticket at 1x over 3 days and 6 h (10 % in three days).
+ */
+const WORKBOOK_30D: readonly BurnRateWindow[] = [
+  { severity: 'page', factor: 14.4, longMinutes: HOUR, shortMinutes: 5 },
+  { severity: 'page', factor: 6, longMinutes: 6 * HOUR, shortMinutes: 30 },
+  { severity: 'ticket', factor: 1, longMinutes: 3 * DAY, shortMinutes: 6 * HOUR },
 ];
 
 /**
- * The rows for Datadog's burn-rate monitors, whose long window is at most
- * 48 hours (docs.datadoghq.com/service_management/service_level_objectives/burn_rate):
- * the ticket row catches 10 % of the budget in one day over a two-hour short
- * window, the row Datadog recommends (burn rate 3 for 30 days).
+ * Datadog's recommended burn rates per SLO timeframe, over 1 h and 5 min,
+ * 6 h and 30 min, 24 h and 2 h (DataDog/documentation
+ * content/en/service_management/service_level_objectives/burn_rate.md @ 0a87a70):
+ * the budget shares are chosen per timeframe, so the factors are not the 30-day
+ * ones scaled (7 days: 16.8, 5.6, 2.8; 30 days: 14.4, 6, 3; 90 days: 21.6, 10.8, 4.5).
  */
-export const DATADOG_WINDOWS: readonly BurnRateWindow[] = [
-  SRE_WORKBOOK_WINDOWS[0],
-  SRE_WORKBOOK_WINDOWS[1],
-  { severity: 'ticket', budgetConsumed: 0.10, longMinutes: 24 * 60, shortMinutes: 120 },
-];
+const DATADOG_RECOMMENDED: Readonly<Record<number, readonly [number, number, number]>> = { 7: [16.8, 5.6, 2.8], 30: [14.4, 6, 3], 90: [21.6, 10.8, 4.5] };
+
+/**
+ * The SLO windows the tables cover, in days: Datadog's SLO timeframes, which
+ * the Operator's controller accepts (datadog-operator
+ * internal/controller/datadogslo validation: 7d, 30d, 90d) and a burn-rate
+ * query's `.over()` takes (docs.datadoghq.com/service_management/service_level_objectives/burn_rate).
+ */
+export const SLO_WINDOW_DAYS: readonly number[] = [7, 30, 90];
+
+function recommended(days: number): BurnRateWindow[] {
+  const [page, slowPage, ticket] = DATADOG_RECOMMENDED[days];
+  return [
+    { severity: 'page', factor: page, longMinutes: HOUR, shortMinutes: 5 },
+    { severity: 'page', factor: slowPage, longMinutes: 6 * HOUR, shortMinutes: 30 },
+    { severity: 'ticket', factor: ticket, longMinutes: DAY, shortMinutes: 2 * HOUR },
+  ];
+}
+
+/**
+ * The Prometheus alerts of a window: the Workbook's table for 30 days, and
+ * Datadog's recommended rows for 7 and 90 days (Sloth ships windows only for
+ * 28 and 30 days; keeping the 30-day shares at 7 days would ticket below 1x,
+ * while the objective is being met).
+ */
+export function prometheusWindows(days: number): BurnRateWindow[] {
+  return days === 30 ? [...WORKBOOK_30D] : recommended(days);
+}
+
+/**
+ * Datadog's burn-rate monitors: its recommended rows, since a Datadog burn-rate
+ * long window is at most 48 hours (the Workbook's 3-day ticket cannot be written).
+ */
+export function datadogWindows(days: number): BurnRateWindow[] {
+  return recommended(days);
+}
 
 /** The windows the error ratio is recorded over (Sloth's set), in minutes. */
 export const RECORDED_WINDOWS_MINUTES: readonly number[] = [5, 30, 60, 120, 360, 24 * 60, 3 * 24 * 60];
@@ -71,23 +110,19 @@ export function errorBudget(targetPercent: number): number {
   return budgetScaled / (100 * scale);
 }
 
-/** A burn-rate factor, rounded to six decimals so that 14.4 stays 14.4. */
-export function burnRateFactor(row: BurnRateWindow, periodMinutes: number): number {
-  return Number(((row.budgetConsumed * periodMinutes) / row.longMinutes).toFixed(6));
-}
-
 /** One row as alerts use it. */
 export interface BurnRateAlert extends BurnRateWindow {
-  /** The burn rate both windows must reach. */
-  readonly factor: number;
+  /** The share of the window's budget burnt over the long window at that rate (0.02 for 14.4x over 1 h of 30 days). */
+  readonly budgetConsumed: number;
   /** Hours until the whole budget is gone at that rate. */
   readonly hoursToExhaustion: number;
 }
 
-/** The rows with their factors for a period. */
+/** The rows with what they mean for a window of `periodMinutes`. */
 export function burnRateAlerts(rows: readonly BurnRateWindow[], periodMinutes: number): BurnRateAlert[] {
-  return rows.map((row) => {
-    const factor = burnRateFactor(row, periodMinutes);
-    return { ...row, factor, hoursToExhaustion: Number((periodMinutes / 60 / factor).toFixed(2)) };
-  });
+  return rows.map((row) => ({
+    ...row,
+    budgetConsumed: Number(((row.factor * row.longMinutes) / periodMinutes).toFixed(6)),
+    hoursToExhaustion: Number((periodMinutes / 60 / row.factor).toFixed(2)),
+  }));
 }

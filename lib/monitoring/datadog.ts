@@ -388,14 +388,14 @@ export interface DatadogServiceDashboardProps {
    * Service level objectives whose error-budget widgets (the budget left, the
    * burn rate over the alerts' windows, the latency percentile) follow the
    * mesh's widgets.
-   * @default - every ServiceLevelObjectives written for Datadog in the dashboard's chart, found when the app synthesizes
+   * @default - every ServiceLevelObjectives written for Datadog with the dashboard's env in its chart, found when the app synthesizes
    */
   readonly slos?: ServiceLevelObjectives[];
 }
 
-/** The ServiceLevelObjectives of a construct's chart that are written for Datadog. */
-function chartSlos(scope: Construct): ServiceLevelObjectives[] {
-  return Chart.of(scope).node.findAll().filter((c): c is ServiceLevelObjectives => c instanceof ServiceLevelObjectives && c.datadogEnv !== undefined);
+/** The ServiceLevelObjectives of a construct's chart that are written for Datadog in `env`. */
+function chartSlos(scope: Construct, env: string): ServiceLevelObjectives[] {
+  return Chart.of(scope).node.findAll().filter((c): c is ServiceLevelObjectives => c instanceof ServiceLevelObjectives && c.datadogEnv === env);
 }
 
 /** The error-budget widgets of one ServiceLevelObjectives. */
@@ -431,7 +431,7 @@ export class DatadogServiceDashboard extends Construct {
         ...(props.description ? { description: props.description } : {}),
         layoutType: 'ordered',
         // The SLOs of the chart are found at synth, so they may be declared after the dashboard.
-        widgets: Lazy.any({ produce: () => JSON.stringify([...this.widgets, ...(props.slos ?? chartSlos(this)).flatMap(sloDashboardWidgets)]) }),
+        widgets: Lazy.any({ produce: () => JSON.stringify([...this.widgets, ...(props.slos ?? chartSlos(this, props.env)).flatMap(sloDashboardWidgets)]) }),
       },
     });
   }

@@ -33,6 +33,12 @@ export const ENVOY_UPSTREAM_RQ_TIME = 'envoy_cluster_upstream_rq_time';
  * `sidecar.istio.io/statsHistogramBuckets`.
  */
 export const DEFAULT_LATENCY_BUCKETS_MS: readonly number[] = [0.5, 1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 600000, 1800000, 3600000];
+/**
+ * The bounds a latency objective may use: those under 10^6, whose `le` label
+ * Prometheus 3 writes without an exponent (it formats bounds as Go's
+ * strconv 'g' does: 1800000 becomes "1.8e+06", which leMatcher does not match).
+ */
+export const OBJECTIVE_BUCKETS_MS: readonly number[] = DEFAULT_LATENCY_BUCKETS_MS.filter((b) => b < 1e6);
 
 /**
  * gRPC status codes that count as the server failing (grpc/grpc doc/statuscodes.md):
@@ -56,7 +62,7 @@ export function leMatcher(boundMs: number): string {
 export interface PrometheusSli {
   /** Which metrics: the sidecar's or the front proxy's. */
   readonly source: 'istio' | 'envoy-upstream';
-  /** The histogram bounds the latency threshold must be one of, in milliseconds. */
+  /** The histogram bounds a latency threshold may be, in milliseconds. */
   readonly bucketsMs: readonly number[];
   /** The share of failed requests over a window (`5m`, `1h`, ...). */
   errorRatio(window: string): string;
@@ -76,7 +82,7 @@ export function istioSli(service: ObservableService): PrometheusSli {
   const grpc = service.protocol === Protocol.GRPC;
   return {
     source: 'istio',
-    bucketsMs: DEFAULT_LATENCY_BUCKETS_MS,
+    bucketsMs: OBJECTIVE_BUCKETS_MS,
     errorRatio: (w) => {
       // gRPC: the failing statuses, plus HTTP 5xx answered without one (the proxy's own 503s).
       const errors = grpc
@@ -94,7 +100,7 @@ export function envoyUpstreamSli(service: ObservableService): PrometheusSli {
   const base = [`envoy_cluster_name="${clusterName(service)}"`];
   return {
     source: 'envoy-upstream',
-    bucketsMs: DEFAULT_LATENCY_BUCKETS_MS,
+    bucketsMs: OBJECTIVE_BUCKETS_MS,
     errorRatio: (w) => `${orZero(rate(ENVOY_UPSTREAM_RQ_XX, [...base, 'envoy_response_code_class="5"'], w))} / ${rate(ENVOY_UPSTREAM_RQ_XX, base, w)}`,
     slowRatio: (ms, w) => `1 - (${rate(`${ENVOY_UPSTREAM_RQ_TIME}_bucket`, [...base, leMatcher(ms)], w)} / ${rate(`${ENVOY_UPSTREAM_RQ_TIME}_count`, base, w)})`,
     latencyQuantile: (q, w) => `histogram_quantile(${q}, sum by (le) (rate(${ENVOY_UPSTREAM_RQ_TIME}_bucket{${base.join(',')}}[${w}])))`,

@@ -11,21 +11,6 @@ import { ResolvedObjective } from './slo-model';
 import { objectiveText } from './slo-prometheus';
 
 /**
- * The SLO timeframes Datadog takes, in days: the Operator's controller
- * accepts 7d, 30d and 90d (datadog-operator internal/controller/datadogslo
- * validation), and a burn-rate query's `.over()` the same
- * (docs.datadoghq.com/service_management/service_level_objectives/burn_rate).
- */
-export const DATADOG_TIMEFRAMES: readonly number[] = [7, 30, 90];
-
-/**
- * The percentiles Datadog computes for a distribution with percentiles on, as
- * APM's trace latency distributions are (docs.datadoghq.com/metrics/distributions:
- * p50, p75, p90, p95, p99).
- */
-export const DATADOG_PERCENTILES: readonly number[] = [50, 75, 90, 95, 99];
-
-/**
  * The tag the Operator adds to an SLO's or monitor's tags unless told not to
  * (datadog-operator internal/controller/utils/tag.go): written here, so that
  * the applied object does not differ from the manifest (a GitOps diff forever).
@@ -36,9 +21,8 @@ export const OPERATOR_REQUIRED_TAG = 'generated:kubernetes';
 export interface DatadogSloSpec {
   readonly name: string;
   readonly description: string;
-  readonly type: 'metric' | 'time_slice';
-  readonly query?: { readonly numerator: string; readonly denominator: string };
-  readonly timeSlice?: { readonly query: string; readonly comparator: '<' | '<=' | '>' | '>='; readonly threshold: string };
+  readonly type: 'metric';
+  readonly query: { readonly numerator: string; readonly denominator: string };
   readonly timeframe: string;
   readonly targetThreshold: string;
   readonly tags: string[];
@@ -52,13 +36,14 @@ function tags(service: string, env: string): string[] {
 }
 
 /**
- * The SLO of one objective. Availability is a metric SLO: good events are the
- * sidecar's spans less its error spans, over all its spans (only `sum` is
- * allowed in an SLO query: the CRD's description of spec.query). Latency is a
- * time-slice SLO, since a metric SLO cannot count the requests under a latency
- * from the trace metrics: a 5-minute slice is good when the p<target> latency
- * is under the threshold, and the objective is that <target> % of the slices
- * are good. Time-slice SLOs need the Operator's current CRD (spec.timeSlice).
+ * The SLO of one objective, a metric (count-based) SLO. Availability: good
+ * events are the sidecar's spans less its error spans, over all its spans
+ * (only `sum` aggregates an SLO query: the CRD's description of spec.query).
+ * Latency: good events are the spans at or under the threshold, counted in the
+ * latency distribution with a threshold query, `count(v: v<=<s>)`, over all of
+ * its values (docs.datadoghq.com/metrics/distributions, "threshold queries",
+ * which need the distribution's percentiles on; the metric-based SLO page
+ * counts good events so). The same request-based objective as Prometheus'.
  */
 export function datadogSloSpec(o: ResolvedObjective, traceService: string, env: string): DatadogSloSpec {
   const s = scope(traceService, env);
@@ -79,11 +64,15 @@ export function datadogSloSpec(o: ResolvedObjective, traceService: string, env: 
       },
     };
   }
+  // Trace latency distributions are in seconds, as the latency monitors read them.
+  const seconds = (o.thresholdMs as number) / 1000;
   return {
     ...common,
-    type: 'time_slice',
-    // Trace latency distributions are in seconds, as the latency monitors read them.
-    timeSlice: { query: `p${o.targetPercent}:${ENVOY_LATENCY}{${s}}`, comparator: '<', threshold: String((o.thresholdMs as number) / 1000) },
+    type: 'metric',
+    query: {
+      numerator: `count(v: v<=${seconds}):${ENVOY_LATENCY}{${s}}.as_count()`,
+      denominator: `count(v: v>=0):${ENVOY_LATENCY}{${s}}.as_count()`,
+    },
   };
 }
 
@@ -131,39 +120,38 @@ const LIVE_SPAN: Readonly<Record<number, string>> = { 7: '1w', 30: '1mo', 90: '3
  */
 export function sloWidgets(objectives: readonly ResolvedObjective[], traceService: string, env: string): SloWidget[] {
   const s = scope(traceService, env);
-  const count = (name: string, metric: string, seconds?: number) => ({
-    data_source: 'metrics', name, query: `sum:${metric}{${s}}.as_count()${seconds ? `.rollup(sum, ${seconds})` : ''}`, aggregator: 'sum',
-  });
   return objectives.flatMap((o): SloWidget[] => {
+    // Good and total events, as the objective's SLO counts them (datadogSloSpec).
+    const { numerator, denominator } = datadogSloSpec(o, traceService, env).query;
+    const count = (name: string, query: string, seconds?: number) => ({
+      data_source: 'metrics', name, query: `${query}${seconds ? `.rollup(sum, ${seconds})` : ''}`,
+    });
     const title = `${o.service.name}: ${o.objective} (${objectiveText(o)})`;
-    if (o.objective === 'latency') {
-      return [{
-        definition: {
-          type: 'timeseries', title: `${title}: p${o.targetPercent} latency (s)`, show_legend: true,
-          requests: [{ queries: [{ data_source: 'metrics', name: 'p', query: `p${o.targetPercent}:${ENVOY_LATENCY}{${s}}` }], formulas: [{ formula: 'p' }], response_format: 'timeseries', display_type: 'line' }],
-          markers: [{ value: `y = ${(o.thresholdMs as number) / 1000}`, display_type: 'error dashed', label: 'objective' }],
-        },
-      }];
-    }
     const budget = Number(o.budgetFraction.toFixed(10));
-    const windows = [...new Set(o.alerts.flatMap((a) => [a.shortMinutes, a.longMinutes]))].filter((m) => m <= 24 * 60).sort((a, b) => a - b);
+    // The windows and thresholds of the Datadog burn-rate monitors, so the graph shows what pages.
+    const windows = [...new Set(o.datadogAlerts.flatMap((a) => [a.shortMinutes, a.longMinutes]))].sort((a, b) => a - b);
+    // An availability numerator is a difference (hits less errors): each rollup gets its own pair.
+    const good = o.objective === 'availability'
+      ? (m?: number) => [count(`h${m ?? ''}`, `sum:${ENVOY_HITS}{${s}}.as_count()`, m && m * 60), count(`e${m ?? ''}`, `sum:${ENVOY_ERRORS}{${s}}.as_count()`, m && m * 60)]
+      : (m?: number) => [count(`g${m ?? ''}`, numerator, m && m * 60), count(`t${m ?? ''}`, denominator, m && m * 60)];
+    const badRatio = (m?: number) => (o.objective === 'availability' ? `(e${m ?? ''} / h${m ?? ''})` : `((t${m ?? ''} - g${m ?? ''}) / t${m ?? ''})`);
     return [
       {
         definition: {
           type: 'query_value', title: `${title}: budget left (%)`, precision: 1,
           time: { live_span: LIVE_SPAN[o.windowDays] },
-          requests: [{ queries: [count('errors', ENVOY_ERRORS), count('hits', ENVOY_HITS)], formulas: [{ formula: `100 * (1 - (errors / hits) / ${budget})` }], response_format: 'scalar' }],
+          requests: [{ queries: good().map((q) => ({ ...q, aggregator: 'sum' })), formulas: [{ formula: `100 * (1 - ${badRatio()} / ${budget})` }], response_format: 'scalar' }],
         },
       },
       {
         definition: {
           type: 'timeseries', title: `${title}: burn rate`, show_legend: true,
           requests: [{
-            queries: windows.flatMap((m) => [count(`e${m}`, ENVOY_ERRORS, m * 60), count(`h${m}`, ENVOY_HITS, m * 60)]).map(({ aggregator: _a, ...q }) => q),
-            formulas: windows.map((m) => ({ formula: `(e${m} / h${m}) / ${budget}`, alias: `${m >= 60 ? `${m / 60}h` : `${m}m`}` })),
+            queries: windows.flatMap((m) => good(m)),
+            formulas: windows.map((m) => ({ formula: `${badRatio(m)} / ${budget}`, alias: m >= 60 ? `${m / 60}h` : `${m}m` })),
             response_format: 'timeseries', display_type: 'line',
           }],
-          markers: o.alerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === 'page' ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
+          markers: o.datadogAlerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === 'page' ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
         },
       },
     ];

@@ -16,8 +16,10 @@ export interface ObjectiveFacts {
   readonly windowDays: number;
   /** The latency threshold, in milliseconds, for a latency objective. */
   readonly thresholdMs?: number;
-  /** The burn-rate alerts (the SRE Workbook's table, scaled to the window). */
+  /** The Prometheus burn-rate alerts (the SRE Workbook's table for 30 days, Datadog's recommended rows for 7 and 90). */
   readonly alerts: readonly BurnRateAlert[];
+  /** The Datadog burn-rate monitors' rows (Datadog's recommended rows: long windows up to 24 h). */
+  readonly datadogAlerts: readonly BurnRateAlert[];
 }
 
 /** An objective with everything the backends need. */

@@ -15,9 +15,9 @@ import { LABEL_SLO_FOR, checkMetadataMap } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
-import { DATADOG_WINDOWS, SRE_WORKBOOK_WINDOWS, burnRateAlerts, decimals, errorBudget } from './burn-rate';
+import { SLO_WINDOW_DAYS, burnRateAlerts, datadogWindows, decimals, errorBudget, prometheusWindows } from './burn-rate';
 import { PrometheusSli, envoyUpstreamSli, istioSli } from './prometheus-sli';
-import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec, DATADOG_PERCENTILES, DATADOG_TIMEFRAMES } from './slo-datadog';
+import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec } from './slo-datadog';
 import { ObjectiveFacts, ResolvedObjective } from './slo-model';
 import { RuleGroup, sloRuleGroups } from './slo-prometheus';
 
@@ -75,7 +75,7 @@ export interface ServiceLevelObjectivesProps {
    */
   readonly latency?: LatencyObjectiveProps;
   /**
-   * The period the error budget covers. Whole days from 7 to 90; for Datadog 7, 30 or 90.
+   * The period the error budget covers: 7, 30 or 90 days (Datadog's SLO timeframes, which the burn-rate tables are written for).
    * @default 30 days
    */
   readonly window?: Duration;
@@ -127,11 +127,9 @@ export class ServiceLevelObjectives extends Construct {
 
     const windowMinutes = (props.window ?? Duration.days(30)).toMinutes();
     const windowDays = windowMinutes / DAY_MINUTES;
-    checker.check(Number.isInteger(windowDays) && windowDays >= 7 && windowDays <= 90, 'window', `(${windowMinutes} minutes) must be whole days from 7 to 90`,
-      'use Duration.days(30), the window the SRE Workbook\'s alert table is written for');
-    if (props.datadog) {
-      checker.check(DATADOG_TIMEFRAMES.includes(windowDays), 'window', `(${windowDays} days) is not a Datadog SLO timeframe (7, 30 or 90 days)`, 'use Duration.days(30)');
-    }
+    // The burn-rate tables are written for these windows (burn-rate.ts), which are Datadog's SLO timeframes too.
+    const windowOk = checker.check(SLO_WINDOW_DAYS.includes(windowDays), 'window', `(${windowMinutes / 60} hours) must be 7, 30 or 90 days: the windows the burn-rate tables are written for`,
+      'use Duration.days(30), the window of the SRE Workbook\'s table');
 
     const sli = this.prometheusSli(checker, props);
     const objectives: ResolvedObjective[] = [];
@@ -139,16 +137,18 @@ export class ServiceLevelObjectives extends Construct {
       // 100 % leaves no budget: every alert would fire on the first error, or never be meaningful.
       if (!checker.check(Number.isFinite(target) && target > 0 && target < 100 && decimals(target) <= 4, prop, `(${target}) must be a percentage above 0 and below 100, with at most 4 decimals`,
         'no service is perfect: an objective of 100 % leaves no error budget; choose what users need, such as 99.9')) return;
+      if (!windowOk) return;
       const budgetFraction = errorBudget(target);
-      const alerts = burnRateAlerts(SRE_WORKBOOK_WINDOWS, windowMinutes);
-      const rows = props.datadog ? [...alerts, ...burnRateAlerts(DATADOG_WINDOWS, windowMinutes)] : alerts;
+      const alerts = burnRateAlerts(prometheusWindows(windowDays), windowMinutes);
+      const datadogAlerts = burnRateAlerts(datadogWindows(windowDays), windowMinutes);
+      const rows = [...(props.prometheus ? alerts : []), ...(props.datadog ? datadogAlerts : [])];
       // A burn rate above 1 / budget needs more than 100 % errors: such an alert can never fire (and Datadog refuses it).
       const impossible = rows.find((a) => a.factor * budgetFraction > 1);
       checker.check(impossible === undefined, prop, `(${target}) leaves a budget of ${budgetFraction * 100} %: a burn rate of ${impossible?.factor} would need more than every request to fail, so that alert could never fire`,
-        'raise the target (with 30 days, 99 % or more), or use a longer window');
+        'raise the target (with 30 days, 94 % or more)');
       objectives.push({
         objective, targetPercent: target, budgetFraction, budgetMinutes: Number((windowMinutes * budgetFraction).toFixed(2)), windowDays, thresholdMs,
-        alerts, id: `${service.namespace}/${service.name}/${objective}`, service, windowMinutes,
+        alerts, datadogAlerts, id: `${service.namespace}/${service.name}/${objective}`, service, windowMinutes,
       });
     };
     resolve('availability', 'availabilityTarget', props.availabilityTarget);
@@ -156,12 +156,8 @@ export class ServiceLevelObjectives extends Construct {
       const ms = props.latency.threshold.toMilliseconds();
       checker.check(ms > 0, 'latency.threshold', 'must be positive', 'give the latency users notice, such as Duration.millis(250)');
       if (sli) {
-        checker.check(sli.bucketsMs.includes(ms), 'latency.threshold', `(${ms} ms) is not a bucket bound of the latency histogram (${sli.bucketsMs.join(', ')} ms)`,
+        checker.check(sli.bucketsMs.includes(ms), 'latency.threshold', `(${ms} ms) is not a bucket bound of the latency histogram under 1,000 s (${sli.bucketsMs.join(', ')} ms)`,
           'choose a bound, such as 250 or 500 ms: Prometheus can count requests under a bound only');
-      }
-      if (props.datadog) {
-        checker.check(DATADOG_PERCENTILES.includes(props.latency.target), 'latency.target', `(${props.latency.target}) is not a percentile Datadog computes for the latency distribution (${DATADOG_PERCENTILES.join(', ')})`,
-          'use 99, 95, 90, 75 or 50');
       }
       resolve('latency', 'latency.target', props.latency.target, ms);
     }
@@ -195,7 +191,7 @@ export class ServiceLevelObjectives extends Construct {
         });
         const sloId = props.datadog.sloIds?.[o.objective];
         if (sloId === undefined) continue;
-        for (const alert of burnRateAlerts(DATADOG_WINDOWS, o.windowMinutes)) {
+        for (const alert of o.datadogAlerts) {
           const name = `${service.name}-${o.objective}-burn-${alert.longMinutes / 60}h`;
           monitors[name] = new ApiObject(this, `BurnRate-${o.objective}-${alert.longMinutes}`, {
             apiVersion: 'datadoghq.com/v1alpha1', kind: 'DatadogMonitor',

@@ -196,7 +196,10 @@ export function deriveFlows(context: FlowContext): DerivedFlows {
     }
     const prometheus = context.prometheus;
     if (prometheus && network.pods.kind === 'Deployment') {
-      add(handPeer({ kind: 'pods', namespace: prometheus.namespace, selector: prometheus.selector }), self, prometheus.port, 'TCP', 'metrics');
+      const scraper = handPeer({ kind: 'pods', namespace: prometheus.namespace, selector: prometheus.selector });
+      add(scraper, self, prometheus.port, 'TCP', 'metrics');
+      // A workload that serves its own metrics elsewhere (a front proxy's statistics on its probe port) is scraped there too.
+      if (network.metricsPort !== undefined && network.metricsPort !== prometheus.port) add(scraper, self, network.metricsPort, 'TCP', 'metrics');
     }
   }
 

@@ -64,6 +64,8 @@ export class WorkloadNetwork {
   public readonly egressRules: EgressRule[] = [];
   /** Clients outside the cluster, when it is exposed. */
   public external?: ExternalClients;
+  /** A port the pods serve their own metrics on (a front proxy's statistics), scraped besides the isolation's Prometheus port. */
+  public metricsPort?: number;
 
   constructor(
     /** The construct that declared the workload (errors name its path). */

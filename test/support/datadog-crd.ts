@@ -10,29 +10,10 @@ import * as path from 'path';
 import { schemaErrors } from './openapi-schema';
 import { Manifest } from './synth';
 
-/**
- * DatadogSLOSpec: `.properties.spec` of the Operator's CRD, copied from upstream
- * (test/fixtures/datadog/SOURCE.md), with the time-slice SLI of the current CRD,
- * which that copy predates: `spec.timeSlice` { query, comparator (> >= < <=),
- * threshold (integer or quantity string) }, all three required
- * (datadog-operator config/crd/bases/v1/datadoghq.com_datadogslos.yaml @ 55db531).
- */
-const SLO_SPEC = (() => {
-  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'datadog', 'datadogslo-spec.schema.json'), 'utf8'));
-  spec.properties.timeSlice = {
-    type: 'object',
-    additionalProperties: false,
-    required: ['comparator', 'query', 'threshold'],
-    properties: {
-      comparator: { type: 'string', enum: ['>', '>=', '<', '<='] },
-      query: { type: 'string' },
-      threshold: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: spec.properties.targetThreshold.pattern },
-    },
-  };
-  return spec;
-})();
+/** DatadogSLOSpec: `.properties.spec` of the Operator's CRD, copied from upstream (test/fixtures/datadog/SOURCE.md). */
+const SLO_SPEC = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'datadog', 'datadogslo-spec.schema.json'), 'utf8'));
 /** What the Operator's controller checks beyond the schema (datadog-operator internal/controller/datadogslo validation): the type, the timeframe, the field of the type. */
-const SLO_TYPES: Readonly<Record<string, string>> = { metric: 'query', monitor: 'monitorIDs', time_slice: 'timeSlice' };
+const SLO_TYPES: Readonly<Record<string, string>> = { metric: 'query', monitor: 'monitorIDs' };
 const SLO_TIMEFRAMES = ['7d', '30d', '90d'];
 
 const MONITOR_SPEC = ['controllerOptions', 'message', 'name', 'options', 'priority', 'query', 'restrictedRoles', 'tags', 'type'];
@@ -68,7 +49,7 @@ export function datadogCrdErrors(m: Manifest): string[] {
     const s = m.spec ?? {};
     errors.push(...schemaErrors(s, SLO_SPEC, 'spec'));
     const field = SLO_TYPES[s.type];
-    if (!field) errors.push(`spec.type "${s.type}" is not metric, monitor or time_slice`);
+    if (!field) errors.push(`spec.type "${s.type}" is not metric or monitor`);
     else if (!(field in s)) errors.push(`spec.${field} is required for type ${s.type}`);
     for (const other of Object.values(SLO_TYPES)) if (other !== field && other in s) errors.push(`spec.${other} does not belong to type ${s.type}`);
     if (!SLO_TIMEFRAMES.includes(s.timeframe)) errors.push(`spec.timeframe "${s.timeframe}" is not 7d, 30d or 90d`);

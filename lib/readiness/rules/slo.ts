@@ -26,12 +26,12 @@ export const serviceHasObjectives: Rule = {
   },
 };
 
-/** The target of an SLO object, in percent, where it says one. */
-function targetOf(manifest: Manifest): number | undefined {
-  if (manifest.kind === 'DatadogSLO') return Number(manifest.spec?.targetThreshold);
-  const objective = (manifest.spec?.groups ?? []).flatMap((g: Manifest) => g.rules ?? []).find((r: Manifest) => r.record === 'slo:objective:ratio');
-  const ratio = /^vector\(([\d.]+)\)$/.exec(String(objective?.expr ?? ''))?.[1];
-  return ratio === undefined ? undefined : Number(ratio) * 100;
+/** The targets of an SLO object, in percent: a DatadogSLO's, or every objective a PrometheusRule records. */
+function targetsOf(manifest: Manifest): number[] {
+  if (manifest.kind === 'DatadogSLO') return [Number(manifest.spec?.targetThreshold)];
+  return (manifest.spec?.groups ?? []).flatMap((g: Manifest) => g.rules ?? []).filter((r: Manifest) => r.record === 'slo:objective:ratio')
+    .map((r: Manifest) => /^vector\(([\d.]+)\)$/.exec(String(r.expr ?? ''))?.[1]).filter((ratio: string | undefined): ratio is string => ratio !== undefined)
+    .map((ratio: string) => Number(ratio) * 100);
 }
 
 /** OBS-SLO2: an objective leaves an error budget. */
@@ -41,10 +41,8 @@ export const objectiveBelowHundred: Rule = {
   title: 'objective below 100 %',
   explanation: 'An objective of 100 % leaves no error budget: a burn-rate alert fires on the first failed request (or, with no budget to divide by, never means anything), and every change is a violation.',
   fix: 'Choose what users need, below 100 %: 99.9 % leaves 43 minutes of failure a month, 99 % seven hours.',
-  check: (model) => sloObjects(model).flatMap(({ resource }) => {
-    const target = targetOf(resource.manifest);
-    return target !== undefined && target >= 100 ? [{ resource, message: `its objective is ${target} %: no error budget` }] : [];
-  }),
+  check: (model) => sloObjects(model).flatMap(({ resource }) => targetsOf(resource.manifest)
+    .filter((target) => target >= 100).map((target) => ({ resource, message: `its objective is ${target} %: no error budget` }))),
 };
 
 /** OBS-SLO3: a Datadog SLO has burn-rate alerts. */
