@@ -11,7 +11,12 @@
  */
 
 /** How urgent an alert is. */
-export type Severity = 'page' | 'ticket';
+export enum Severity {
+  /** Someone is paged now: the budget burns fast. */
+  PAGE = 'page',
+  /** A ticket is opened: the budget burns steadily. */
+  TICKET = 'ticket',
+}
 
 /** One row of the burn-rate table. */
 export interface BurnRateWindow {
@@ -27,9 +32,9 @@ export interface BurnRateWindow {
 
 /** The SRE Workbook's three rows. */
 export const SRE_WORKBOOK_WINDOWS: readonly BurnRateWindow[] = [
-  { severity: 'page', budgetConsumed: 0.02, longMinutes: 60, shortMinutes: 5 },
-  { severity: 'page', budgetConsumed: 0.05, longMinutes: 360, shortMinutes: 30 },
-  { severity: 'ticket', budgetConsumed: 0.10, longMinutes: 3 * 24 * 60, shortMinutes: 360 },
+  { severity: Severity.PAGE, budgetConsumed: 0.02, longMinutes: 60, shortMinutes: 5 },
+  { severity: Severity.PAGE, budgetConsumed: 0.05, longMinutes: 360, shortMinutes: 30 },
+  { severity: Severity.TICKET, budgetConsumed: 0.10, longMinutes: 3 * 24 * 60, shortMinutes: 360 },
 ];
 
 /**
@@ -41,7 +46,7 @@ export const SRE_WORKBOOK_WINDOWS: readonly BurnRateWindow[] = [
 export const DATADOG_WINDOWS: readonly BurnRateWindow[] = [
   SRE_WORKBOOK_WINDOWS[0],
   SRE_WORKBOOK_WINDOWS[1],
-  { severity: 'ticket', budgetConsumed: 0.10, longMinutes: 24 * 60, shortMinutes: 120 },
+  { severity: Severity.TICKET, budgetConsumed: 0.10, longMinutes: 24 * 60, shortMinutes: 120 },
 ];
 
 /** The windows the error ratio is recorded over (Sloth's set), in minutes. */

@@ -4,10 +4,11 @@
  * the service's sidecar.
  */
 import { MANAGED_BY } from '../common/labels';
-import { BurnRateAlert } from './burn-rate';
+import { BurnRateAlert, Severity } from './burn-rate';
 import type { MonitorSpec } from './datadog';
+import { MonitorType } from './monitor-type';
 import { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY } from './trace-metrics';
-import { ResolvedObjective } from './slo-model';
+import { Objective, ResolvedObjective } from './slo-model';
 import { objectiveText } from './slo-prometheus';
 
 /**
@@ -69,7 +70,7 @@ export function datadogSloSpec(o: ResolvedObjective, traceService: string, env: 
     targetThreshold: String(o.targetPercent),
     tags: tags(traceService, env),
   };
-  if (o.objective === 'availability') {
+  if (o.objective === Objective.AVAILABILITY) {
     return {
       ...common,
       type: 'metric',
@@ -109,7 +110,7 @@ export function burnRateMonitorSpec(o: ResolvedObjective, alert: BurnRateAlert, 
       datadog.notify[alert.severity].join(' '),
     ].join('\n'),
     query: `burn_rate("${sloId}").over("${o.windowDays}d").long_window("${long}").short_window("${short}") > ${alert.factor}`,
-    type: 'slo alert',
+    type: MonitorType.SLO_ALERT,
     tags: [...tags(traceService, datadog.env), `severity:${alert.severity}`],
     options: { thresholds: { critical: String(alert.factor) }, notifyNoData: false, includeTags: true, requireFullWindow: false },
   };
@@ -136,7 +137,7 @@ export function sloWidgets(objectives: readonly ResolvedObjective[], traceServic
   });
   return objectives.flatMap((o): SloWidget[] => {
     const title = `${o.service.name}: ${o.objective} (${objectiveText(o)})`;
-    if (o.objective === 'latency') {
+    if (o.objective === Objective.LATENCY) {
       return [{
         definition: {
           type: 'timeseries', title: `${title}: p${o.targetPercent} latency (s)`, show_legend: true,
@@ -163,7 +164,7 @@ export function sloWidgets(objectives: readonly ResolvedObjective[], traceServic
             formulas: windows.map((m) => ({ formula: `(e${m} / h${m}) / ${budget}`, alias: `${m >= 60 ? `${m / 60}h` : `${m}m`}` })),
             response_format: 'timeseries', display_type: 'line',
           }],
-          markers: o.alerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === 'page' ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
+          markers: o.alerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === Severity.PAGE ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
         },
       },
     ];
