@@ -21,16 +21,18 @@ function packedFiles(): string[] {
   }
 }
 
-test('the tarball holds the build output (.js and .d.ts), the Envoy schema, README, LICENSE and package.json, nothing else', () => {
+test('the tarball holds the build output (.js, .d.ts and the jsii assembly), the Envoy schema, the bundled yaml, README, LICENSE and package.json, nothing else', () => {
   const files = packedFiles();
-  const allowed = (f: string) => ['package.json', 'README.md', 'LICENSE', 'build/envoy-api.json'].includes(f) || /^build\/.+\.(js|d\.ts)$/.test(f);
+  const bundled = (f: string) => (pkg.bundledDependencies as string[]).some((name) => f.startsWith(`node_modules/${name}/`));
+  const allowed = (f: string) => ['package.json', 'README.md', 'LICENSE', '.jsii', 'build/envoy-api.json'].includes(f) || /^build\/.+\.(js|d\.ts)$/.test(f) || bundled(f);
   expect(files.filter((f) => !allowed(f))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'build/envoy-api.json', 'build/index.js', 'build/index.d.ts', 'build/plugin.js', 'build/plugin.d.ts']));
+  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', '.jsii', 'build/envoy-api.json', 'build/index.js', 'build/index.d.ts', 'build/plugin.js', 'build/plugin.d.ts',
+    'node_modules/yaml/package.json']));
   // Every source file is there compiled, and no test, example, benchmark, tool or TypeScript source.
   const sources = fs.readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
   expect(sources.length).toBeGreaterThan(50);
   for (const source of sources) expect(files).toEqual(expect.arrayContaining([`build/${source.replace(/\.ts$/, '.js')}`, `build/${source.replace(/\.ts$/, '.d.ts')}`]));
-  expect(files.filter((f) => /^(test|examples|bench|tools|lib|docs)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+  expect(files.filter((f) => /^(test|examples|bench|tools|lib|docs)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !bundled(f)))).toEqual([]);
 }, 120_000);
 
 test('LICENSE is the Apache License 2.0, as package.json says', () => {
@@ -56,6 +58,8 @@ test('cdk8s, constructs and cdk8s-plus-27 are peers, and the versions the reposi
   }
   // The Envoy protos and the protobuf parser are build-time only: the package ships their compiled schema.
   expect(Object.keys(pkg.dependencies)).toEqual(['yaml']);
+  // jsii takes only jsii libraries as dependencies; any other runtime dependency travels inside the package.
+  expect(pkg.bundledDependencies).toEqual(Object.keys(pkg.dependencies));
 });
 
 test('the plugin entry point exports the validation plugin alone and loads neither cdk8s-plus-27 nor the rest of the library', () => {
