@@ -1,23 +1,20 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { ROOT, copyRepository } from './support/repository-copy';
 
-const ROOT = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /** The files `npm pack` puts in the tarball, packed from a copy of the repository so that its own build runs apart from build/. */
 function packedFiles(): string[] {
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-observable-pack-'));
+  const copy = copyRepository('cdk8s-observable-pack-');
   try {
-    fs.cpSync(ROOT, copy, { recursive: true, filter: (src) => !['node_modules', 'build', 'build-bench', 'dist', '.git', 'coverage'].includes(path.relative(ROOT, src)) });
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
     // Runs the prepare script (npm run build) in the copy, as `npm publish` would, then lists the
     // tarball; --offline: tests do not reach the registry.
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
   } finally {
-    fs.rmSync(copy, { recursive: true, force: true });
+    copy.remove();
   }
 }
 
