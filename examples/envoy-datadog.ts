@@ -54,7 +54,7 @@ export class EnvoyDatadogChart extends Chart {
       frontProxies: [this.frontEnvoy],
       env: 'production',
       notify: ['@slack-expenses-oncall'],
-      runbookUrl: (signal) => `https://runbooks.example.com/expenses/${signal}`,
+      runbookUrl: 'https://runbooks.example.com/expenses/{signal}',
       controlPlane: false,
     });
 

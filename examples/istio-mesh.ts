@@ -71,7 +71,7 @@ export class IstioMeshChart extends Chart {
       services: [checkout, ledger],
       env: 'production',
       notify: ['@slack-payments-oncall', '@pagerduty-payments'],
-      runbookUrl: (signal, service) => `https://runbooks.example.com/payments/${service ? `${service.name}/` : ''}${signal}`,
+      runbookUrl: 'https://runbooks.example.com/payments/{service}/{signal}',
     });
     // Objectives with error budgets, and burn-rate alerts: pages to PagerDuty, tickets to Slack.
     // The SLOs' ids are Datadog's, read back after the first apply

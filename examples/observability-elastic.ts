@@ -67,7 +67,7 @@ export class ObservabilityElasticChart extends Chart {
     const ruleLabels = { release: 'kube-prometheus-stack' };
     new PrometheusAlerts(this, 'accounting-alerts', {
       services: [invoice, tax],
-      runbookUrl: (signal, service) => `https://runbooks.example.com/accounting/${service.name}/${signal}`,
+      runbookUrl: 'https://runbooks.example.com/accounting/{service}/{signal}',
       ruleLabels,
     });
 

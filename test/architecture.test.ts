@@ -86,10 +86,11 @@ const ROOT_EXPORTS = [
   'ConfigurationError', 'DEFAULT_ENVOY_IMAGE', 'DEFAULT_OTEL_COLLECTOR_IMAGE', 'DatadogAgent', 'DatadogMonitors', 'DatadogServiceDashboard', 'DisruptionBudget',
   'EgressRule', 'EnvoyConfigError', 'FORTIO_IMAGE', 'FqdnPolicy', 'FrontEnvoy', 'FrontLoadBalancer', 'ISTIO_1_10_MODEL', 'ISTIO_1_24_MODEL',
   'IpFamily', 'KubernetesVersion', 'Level', 'LoadTest', 'MAX_UPSTREAMS_COMPACT', 'MAX_UPSTREAMS_INDENTED', 'MeshDestinationRule',
-  'MeshPeerAuthentication', 'MeshSidecarScope', 'MeshTelemetry', 'MockBackend', 'NGINX_UNPRIVILEGED_IMAGE', 'NetworkIsolation', 'NetworkPeer',
-  'NodeGroup', 'ObservableService', 'PreStopAction',
+  'MeshPeerAuthentication', 'MeshSidecarScope', 'MeshTelemetry', 'MockBackend', 'MonitorType', 'NGINX_UNPRIVILEGED_IMAGE', 'NetworkIsolation', 'NetworkPeer',
+  'NodeGroup', 'Objective', 'ObservableService', 'OtlpProtocol', 'PeerKind', 'PodSecurityLevel', 'PreStopAction', 'PreStopActionKind',
   'OtelCollector', 'OtelExporter', 'PRODUCTION_READINESS_RULES', 'ProductionReadiness', 'ProductionReadinessValidation', 'PrometheusAlerts', 'PropagationStyle',
-  'Protocol', 'ProxyBenchmark', 'ServiceLevelObjectives', 'SidecarSizing', 'Signal', 'SpreadMode', 'Startup', 'TopologyDiagram', 'TopologySpread', 'Tracing', 'TracingProvider',
+  'Protocol', 'ProxyBenchmark', 'ServiceLevelObjectives', 'Severity', 'SidecarSizing', 'Signal', 'SpreadMode', 'Startup', 'TopologyDiagram', 'TopologySpread', 'Tracing', 'TracingProvider',
+  'TransportProtocol',
   'checkCollectorPipelines', 'istiodAutoscaling', 'meshTracingProvider', 'renderTopology', 'validateEnvoyConfig',
 ];
 

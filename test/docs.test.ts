@@ -7,7 +7,7 @@ import * as ts from 'typescript';
 // repository's compiler settings, 'cdk8s-observable' meaning lib/. A block with
 // imports is a program of its own, and runs when it makes an App. A block
 // without imports is a fragment: it compiles after the preamble that
-// docs/api.md ("The code in these pages") declares, in a block of its own so
+// docs/api-overview.md ("The code in these pages") declares, in a block of its own so
 // that it may declare a name the preamble has.
 
 const ROOT = path.join(__dirname, '..');
@@ -27,9 +27,9 @@ function tsBlocks(page: string): Block[] {
 }
 
 const blocks = PAGES.flatMap(tsBlocks);
-const apiText = fs.readFileSync(path.join(ROOT, 'docs', 'api.md'), 'utf8');
+const apiText = fs.readFileSync(path.join(ROOT, 'docs', 'api-overview.md'), 'utf8');
 const preambleLine = apiText.slice(0, apiText.indexOf(PREAMBLE_HEADING)).split('\n').length;
-const preamble = blocks.find((b) => b.page === 'docs/api.md' && b.line > preambleLine)!;
+const preamble = blocks.find((b) => b.page === 'docs/api-overview.md' && b.line > preambleLine)!;
 const hasImports = (code: string) => ts.createSourceFile('block.ts', code, ts.ScriptTarget.ES2022).statements.some(ts.isImportDeclaration);
 const isProgram = (b: Block) => hasImports(b.code);
 const runs = (b: Block) => isProgram(b) && /\bnew App\(/.test(b.code);
@@ -109,7 +109,7 @@ test('the README stays short (12 KB at most); the rest is in docs/', () => {
   expect(fs.statSync(path.join(ROOT, 'README.md')).size).toBeLessThanOrEqual(12 * 1024);
 });
 
-test('the pages have TypeScript blocks, and docs/api.md declares the preamble the fragments use', () => {
+test('the pages have TypeScript blocks, and docs/api-overview.md declares the preamble the fragments use', () => {
   expect(preamble).toBeDefined();
   expect(isProgram(preamble)).toBe(true);
   expect(blocks.length).toBeGreaterThanOrEqual(9);

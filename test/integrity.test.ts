@@ -109,7 +109,7 @@ describe('a construct that throws leaves nothing behind', () => {
     ['OtelCollector', (scope, id) => new OtelCollector(scope, id, { exporters: [] })],
     ['MockBackend', (scope, id) => new MockBackend(scope, id, { routes: [] })],
     ['LoadTest', (scope, id) => new LoadTest(scope, id, { target: { url: 'ftp://nope' }, qps: 1 })],
-    ['PrometheusAlerts', (scope, id) => new PrometheusAlerts(scope, id, { services: [], runbookUrl: () => 'https://r.example.com' })],
+    ['PrometheusAlerts', (scope, id) => new PrometheusAlerts(scope, id, { services: [], runbookUrl: 'https://r.example.com' })],
   ];
 
   test.each(cases)('%s: no API object, no child, renderTopology works, and the id can be used again', (_name, build) => {
@@ -129,18 +129,19 @@ describe('a construct that throws leaves nothing behind', () => {
   test('DatadogMonitors checks every service before the first monitor: a service listed twice makes none', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const web = meshed(chart);
-    const error = constructError(() => new DatadogMonitors(chart, 'monitors', { services: [web, web], env: 'prod', notify: ['@team'], runbookUrl: () => 'https://r.example.com/x' }));
+    const error = constructError(() => new DatadogMonitors(chart, 'monitors', { services: [web, web], env: 'prod', notify: ['@team'], runbookUrl: 'https://r.example.com/x' }));
     expect(error.message).toBe("shop/monitors: 'services' would give two monitors the same name (\"web-error-rate\", \"web-latency-p99\"): a service is listed twice, or is named like a mesh monitor. "
       + "Fix: list each service once (services of one name in two namespaces need a DatadogMonitors each, in their own chart), and name no service 'mesh'");
     expect(chart.node.tryFindChild('monitors')).toBeUndefined();
     expect(synth(chart).filter((m) => m.kind === 'DatadogMonitor')).toEqual([]);
   });
 
-  test('DatadogMonitors checks the runbook URLs before the first monitor', () => {
+  test('DatadogMonitors checks the runbook URL template before the first monitor', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const web = meshed(chart);
-    const runbookUrl = (signal: string) => (signal === 'xds-rejects' ? 'wiki page' : 'https://r.example.com/x');
-    expect(constructError(() => new DatadogMonitors(chart, 'monitors', { services: [web], env: 'prod', notify: ['@team'], runbookUrl })).problems.map((p) => p.prop)).toEqual(['runbookUrl']);
+    const runbookUrl = 'https://r.example.com/{service}/{sginal}';
+    const error = constructError(() => new DatadogMonitors(chart, 'monitors', { services: [web], env: 'prod', notify: ['@team'], runbookUrl }));
+    expect(error.problems.map((p) => `${p.prop} ${p.problem}`)).toEqual(['runbookUrl ("https://r.example.com/{service}/{sginal}") has placeholders other than {signal} and {service}: {sginal}']);
     expect(synth(chart).filter((m) => m.kind === 'DatadogMonitor')).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ function product() {
   return { chart, checkout, ledger, tracing };
 }
 
-const runbook = (signal: string, service?: ObservableService) => `https://runbooks.example.com/${service?.name ?? 'mesh'}/${signal}`;
+const runbook = 'https://runbooks.example.com/{service}/{signal}';
 
 function monitorsProps(p: ReturnType<typeof product>, overrides: Partial<DatadogMonitorsProps> = {}): DatadogMonitorsProps {
   return { services: [p.checkout, p.ledger], env: 'production', notify: ['@slack-payments'], runbookUrl: runbook, ...overrides };
@@ -187,6 +187,15 @@ describe('Datadog monitors', () => {
     expect(spec.tags).toEqual(['env:production', 'managed-by:cdk8s-observable', 'service:checkout']);
   });
 
+  test('the runbook URL template: {signal} per monitor, {service} the service, or mesh for a monitor about no single service', () => {
+    const runbooks = Object.fromEntries(monitorSpecs(monitorsProps(product())).map((m) => [m.key, /Runbook: (\S+)/.exec(m.spec.message)![1]]));
+    expect(runbooks['ledger-latency-p99']).toBe('https://runbooks.example.com/ledger/latency-p99');
+    expect(runbooks['mesh-error-rate']).toBe('https://runbooks.example.com/mesh/mesh-error-rate');
+    expect(runbooks['istio-xds-rejects']).toBe('https://runbooks.example.com/mesh/xds-rejects');
+    const one = monitorSpecs(monitorsProps(product(), { runbookUrl: 'https://wiki.example.com/payments-oncall' }));
+    expect(new Set(one.map((m) => /Runbook: (\S+)/.exec(m.spec.message)![1]))).toEqual(new Set(['https://wiki.example.com/payments-oncall']));
+  });
+
   test('the resources match the Datadog Operator CRD', () => {
     const p = product();
     new DatadogMonitors(p.chart, 'monitors', monitorsProps(p));
@@ -209,7 +218,9 @@ describe('Datadog monitors', () => {
     const p = product();
     expect(constructError(() => new DatadogMonitors(p.chart, 'a', monitorsProps(p, { notify: ['slack'] }))).problems[0].prop).toBe('notify');
     expect(constructError(() => new DatadogMonitors(p.chart, 'b', monitorsProps(p, { errorRate: { critical: 0.01, warning: 0.05 } }))).problems[0].prop).toBe('errorRate.warning');
-    expect(constructError(() => new DatadogMonitors(p.chart, 'c', monitorsProps(p, { runbookUrl: () => 'see wiki' }))).problems[0].prop).toBe('runbookUrl');
+    expect(constructError(() => new DatadogMonitors(p.chart, 'c', monitorsProps(p, { runbookUrl: 'see wiki' }))).problems.map((x) => `${x.prop} ${x.problem}`))
+      .toEqual(['runbookUrl ("see wiki") must be an http(s) URL']);
+    expect(constructError(() => new DatadogMonitors(p.chart, 'd', monitorsProps(p, { runbookUrl: '{service}/{signal}' }))).problems.map((x) => x.prop)).toEqual(['runbookUrl']);
   });
 });
 
@@ -270,5 +281,17 @@ describe('Prometheus alerts (no Datadog)', () => {
     const plain = new ObservableService(p.chart, 'plain', { image: 'a/plain:1', port: 8080 });
     const error = constructError(() => new PrometheusAlerts(p.chart, 'alerts', { services: [p.checkout, plain], runbookUrl: runbook }));
     expect(error.problems.map((x) => x.prop)).toEqual(['services[1]']);
+  });
+
+  test('the runbook URL template names the service and the signal; one with another placeholder or not a URL is refused', () => {
+    const p = product();
+    new PrometheusAlerts(p.chart, 'alerts', { services: [p.checkout], runbookUrl: 'https://wiki.example.com/{service}#{signal}' });
+    const rules = synth(p.chart).find((m) => m.kind === 'PrometheusRule')!.spec.groups[0].rules;
+    expect(rules.map((r: Manifest) => r.annotations.runbook_url)).toEqual([
+      'https://wiki.example.com/checkout#error-rate', 'https://wiki.example.com/checkout#error-rate', 'https://wiki.example.com/checkout#latency-p99', 'https://wiki.example.com/checkout#latency-p99',
+    ]);
+    expect(constructError(() => new PrometheusAlerts(p.chart, 'a', { services: [p.checkout], runbookUrl: 'https://wiki.example.com/{name}' })).problems.map((x) => `${x.prop} ${x.problem}`))
+      .toEqual(['runbookUrl ("https://wiki.example.com/{name}") has placeholders other than {signal} and {service}: {name}']);
+    expect(constructError(() => new PrometheusAlerts(p.chart, 'b', { services: [p.checkout], runbookUrl: 'wiki/{service}' })).problems.map((x) => x.prop)).toEqual(['runbookUrl']);
   });
 });

@@ -1,36 +1,35 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { ROOT, copyRepository } from './support/repository-copy';
 
-const ROOT = path.join(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /** The files `npm pack` puts in the tarball, packed from a copy of the repository so that its own build runs apart from build/. */
 function packedFiles(): string[] {
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-observable-pack-'));
+  const copy = copyRepository('cdk8s-observable-pack-');
   try {
-    fs.cpSync(ROOT, copy, { recursive: true, filter: (src) => !['node_modules', 'build', 'build-bench', 'dist', '.git', 'coverage'].includes(path.relative(ROOT, src)) });
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
     // Runs the prepare script (npm run build) in the copy, as `npm publish` would, then lists the
     // tarball; --offline: tests do not reach the registry.
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
   } finally {
-    fs.rmSync(copy, { recursive: true, force: true });
+    copy.remove();
   }
 }
 
-test('the tarball holds the build output (.js and .d.ts), the Envoy schema, README, LICENSE and package.json, nothing else', () => {
+test('the tarball holds the build output (.js, .d.ts and the jsii assembly), the Envoy schema, the bundled yaml, README, LICENSE and package.json, nothing else', () => {
   const files = packedFiles();
-  const allowed = (f: string) => ['package.json', 'README.md', 'LICENSE', 'build/envoy-api.json'].includes(f) || /^build\/.+\.(js|d\.ts)$/.test(f);
+  const bundled = (f: string) => (pkg.bundledDependencies as string[]).some((name) => f.startsWith(`node_modules/${name}/`));
+  const allowed = (f: string) => ['package.json', 'README.md', 'LICENSE', '.jsii', 'build/envoy-api.json'].includes(f) || /^build\/.+\.(js|d\.ts)$/.test(f) || bundled(f);
   expect(files.filter((f) => !allowed(f))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'build/envoy-api.json', 'build/index.js', 'build/index.d.ts', 'build/plugin.js', 'build/plugin.d.ts']));
+  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', '.jsii', 'build/envoy-api.json', 'build/index.js', 'build/index.d.ts', 'build/plugin.js', 'build/plugin.d.ts',
+    'node_modules/yaml/package.json']));
   // Every source file is there compiled, and no test, example, benchmark, tool or TypeScript source.
   const sources = fs.readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
   expect(sources.length).toBeGreaterThan(50);
   for (const source of sources) expect(files).toEqual(expect.arrayContaining([`build/${source.replace(/\.ts$/, '.js')}`, `build/${source.replace(/\.ts$/, '.d.ts')}`]));
-  expect(files.filter((f) => /^(test|examples|bench|tools|lib|docs)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+  expect(files.filter((f) => /^(test|examples|bench|tools|lib|docs)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !bundled(f)))).toEqual([]);
 }, 120_000);
 
 test('LICENSE is the Apache License 2.0, as package.json says', () => {
@@ -56,6 +55,8 @@ test('cdk8s, constructs and cdk8s-plus-27 are peers, and the versions the reposi
   }
   // The Envoy protos and the protobuf parser are build-time only: the package ships their compiled schema.
   expect(Object.keys(pkg.dependencies)).toEqual(['yaml']);
+  // jsii takes only jsii libraries as dependencies; any other runtime dependency travels inside the package.
+  expect(pkg.bundledDependencies).toEqual(Object.keys(pkg.dependencies));
 });
 
 test('the plugin entry point exports the validation plugin alone and loads neither cdk8s-plus-27 nor the rest of the library', () => {

@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
-import { ConfigurationError, DatadogAgent, ObservableService, ProductionReadiness, ProductionReadinessValidation, Tracing } from '../lib';
+import { ConfigurationError, DatadogAgent, ObservableService, PodSecurityLevel, ProductionReadiness, ProductionReadinessValidation, Tracing } from '../lib';
 import { evaluate } from '../lib/readiness/engine';
 import { Resource } from '../lib/readiness/model';
 import { ReadinessOptions } from '../lib/readiness/rule';
@@ -114,18 +114,18 @@ describe('podSecurity and podSecurityVersion', () => {
   test('restricted is the default; baseline leaves out the restricted controls', () => {
     const root = pod({ containers: [{ name: 'c', image: 'a/c:1.0.0' }] });
     expect(pss(root, {})).toEqual(['OBS-PSS-CAPABILITIES-RESTRICTED', 'OBS-PSS-PRIVILEGE-ESCALATION', 'OBS-PSS-RUN-AS-NON-ROOT', 'OBS-PSS-SECCOMP-RESTRICTED']);
-    expect(pss(root, { podSecurity: 'baseline' })).toEqual([]);
+    expect(pss(root, { podSecurity: PodSecurityLevel.BASELINE })).toEqual([]);
   });
 
   test('a restricted control replaces the baseline one it overrides: one finding, not two', () => {
     const volume = restrictedOk();
     volume.spec.volumes = [{ name: 'host', hostPath: { path: '/var/run' } }];
     expect(pss(volume, {})).toEqual(['OBS-PSS-VOLUME-TYPES']);
-    expect(pss(volume, { podSecurity: 'baseline' })).toEqual(['OBS-PSS-HOST-PATH']);
+    expect(pss(volume, { podSecurity: PodSecurityLevel.BASELINE })).toEqual(['OBS-PSS-HOST-PATH']);
     const caps = restrictedOk();
     caps.spec.containers[0].securityContext.capabilities.add = ['NET_RAW'];
     expect(pss(caps, {})).toEqual(['OBS-PSS-CAPABILITIES-RESTRICTED']);
-    expect(pss(caps, { podSecurity: 'baseline' })).toEqual(['OBS-PSS-CAPABILITIES']);
+    expect(pss(caps, { podSecurity: PodSecurityLevel.BASELINE })).toEqual(['OBS-PSS-CAPABILITIES']);
     // Before 1.22 the restricted capabilities control does not exist and the baseline one runs at restricted.
     expect(pss(caps, { podSecurityVersion: 'v1.21' })).toEqual(['OBS-PSS-CAPABILITIES']);
   });
@@ -141,8 +141,8 @@ describe('podSecurity and podSecurityVersion', () => {
     expect(pss(probeHost, { podSecurityVersion: 'v1.33' })).toEqual([]);
     expect(pss(probeHost, { podSecurityVersion: 'v1.34' })).toEqual(['OBS-PSS-HOST-PROBES']);
     const unmasked = pod({ hostUsers: false, containers: [{ name: 'c', image: 'a/c:1.0.0', securityContext: { procMount: 'Unmasked' } }] });
-    expect(pss(unmasked, { podSecurity: 'baseline', podSecurityVersion: 'v1.34' })).toEqual(['OBS-PSS-PROC-MOUNT']);
-    expect(pss(unmasked, { podSecurity: 'baseline', podSecurityVersion: 'v1.35' })).toEqual([]);
+    expect(pss(unmasked, { podSecurity: PodSecurityLevel.BASELINE, podSecurityVersion: 'v1.34' })).toEqual(['OBS-PSS-PROC-MOUNT']);
+    expect(pss(unmasked, { podSecurity: PodSecurityLevel.BASELINE, podSecurityVersion: 'v1.35' })).toEqual([]);
     // Restricted keeps /proc masked even in a user namespace (check_procMount_restricted.go).
     expect(pss(unmasked, { podSecurityVersion: 'v1.35' })).toContain('OBS-PSS-PROC-MOUNT');
     // A version newer than the newest implemented evaluates as the newest, as the API server does.
@@ -157,8 +157,8 @@ describe('podSecurity and podSecurityVersion', () => {
 
   test('a wrong profile or version is a ConfigurationError naming the prop and the fix, from check, enforce and the plugin', () => {
     const chart = new Chart(Testing.app(), 'shop');
-    expect(() => ProductionReadiness.check(chart, { podSecurity: 'privileged' as 'baseline' })).toThrow(ConfigurationError);
-    expect(() => ProductionReadiness.check(chart, { podSecurity: 'privileged' as 'baseline' })).toThrow(/^shop: 'podSecurity' \("privileged"\) is not a Pod Security Standards profile this library checks\. Fix: use 'restricted' or 'baseline'$/);
+    expect(() => ProductionReadiness.check(chart, { podSecurity: 'privileged' as PodSecurityLevel })).toThrow(ConfigurationError);
+    expect(() => ProductionReadiness.check(chart, { podSecurity: 'privileged' as PodSecurityLevel })).toThrow(/^shop: 'podSecurity' \("privileged"\) is not a Pod Security Standards profile this library checks\. Fix: use 'restricted' or 'baseline'$/);
     expect(() => ProductionReadiness.enforce(chart, { podSecurityVersion: '1.30' })).toThrow(/'podSecurityVersion' \("1\.30"\) is not a policy version\. Fix: use 'latest' or 'v1\.<minor>', such as 'v1\.37'/);
     expect(() => new ProductionReadinessValidation({ podSecurityVersion: 'v01.30' })).toThrow(/^cdk8s.yaml validations: ProductionReadinessValidation properties: 'podSecurityVersion'/);
   });
@@ -179,7 +179,7 @@ describe('podSecurity and podSecurityVersion', () => {
       return rules.filter((r) => r.startsWith('OBS-PSS-'));
     };
     expect(await run({})).toContain('OBS-PSS-RUN-AS-NON-ROOT');
-    expect(await run({ podSecurity: 'baseline' })).toEqual([]);
+    expect(await run({ podSecurity: PodSecurityLevel.BASELINE })).toEqual([]);
   });
 });
 
@@ -212,6 +212,6 @@ describe("the library's workloads pass restricted", () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     new ObservableService(chart, 'web', { image: 'a/web:1.0.0', port: 8080, tracing: Tracing.datadog({ env: 'prod', agent: DatadogAgent.unixSocket() }) });
     expect(pssFindings(chart)).toEqual(['OBS-PSS-VOLUME-TYPES Deployment/shop/web: volume "datadog-apm-socket" is hostPath (restricted v1.37)']);
-    expect(ProductionReadiness.check(chart, { podSecurity: 'baseline' }).filter((f) => f.ruleId.startsWith('OBS-PSS-')).map((f) => f.ruleId)).toEqual(['OBS-PSS-HOST-PATH']);
+    expect(ProductionReadiness.check(chart, { podSecurity: PodSecurityLevel.BASELINE }).filter((f) => f.ruleId.startsWith('OBS-PSS-')).map((f) => f.ruleId)).toEqual(['OBS-PSS-HOST-PATH']);
   });
 });

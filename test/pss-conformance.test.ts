@@ -60,9 +60,9 @@ describe('the fixtures at other levels and versions: the boundaries upstream dra
   const at = (file: string, level: PodSecurityLevel, version: string) => pssFindings({ file, level, version, expect: 'pass' });
 
   test('the 1.37 safe sysctls fail at 1.36; the 1.32 ones at 1.31; the 1.27 one at 1.26', () => {
-    expect(at('baseline/v1.37/pass/sysctls1.yaml', 'baseline', 'v1.36')).toEqual([expect.stringMatching(/^OBS-PSS-SYSCTLS: sysctl "net.ipv4.tcp_slow_start_after_idle" is not in the safe set/)]);
-    expect(at('baseline/v1.34/pass/sysctls1.yaml', 'baseline', 'v1.31')).toHaveLength(1);
-    expect(at('restricted/v1.28/pass/sysctls1.yaml', 'restricted', 'v1.26')).toHaveLength(1);
+    expect(at('baseline/v1.37/pass/sysctls1.yaml', PodSecurityLevel.BASELINE, 'v1.36')).toEqual([expect.stringMatching(/^OBS-PSS-SYSCTLS: sysctl "net.ipv4.tcp_slow_start_after_idle" is not in the safe set/)]);
+    expect(at('baseline/v1.34/pass/sysctls1.yaml', PodSecurityLevel.BASELINE, 'v1.31')).toHaveLength(1);
+    expect(at('restricted/v1.28/pass/sysctls1.yaml', PodSecurityLevel.RESTRICTED, 'v1.26')).toHaveLength(1);
   });
 
   test('every host probe fail fixture passes before the check exists (1.33)', () => {
@@ -72,8 +72,8 @@ describe('the fixtures at other levels and versions: the boundaries upstream dra
   });
 
   test('an unmasked /proc in a user namespace fails before 1.35 and passes baseline from 1.35, never restricted', () => {
-    expect(at('baseline/v1.27/fail/procmount1.yaml', 'baseline', 'v1.35')).toEqual([]);
-    expect(at('restricted/v1.27/fail/procmount1.yaml', 'restricted', 'v1.35')).toEqual([expect.stringMatching(/^OBS-PSS-PROC-MOUNT: /)]);
+    expect(at('baseline/v1.27/fail/procmount1.yaml', PodSecurityLevel.BASELINE, 'v1.35')).toEqual([]);
+    expect(at('restricted/v1.27/fail/procmount1.yaml', PodSecurityLevel.RESTRICTED, 'v1.35')).toEqual([expect.stringMatching(/^OBS-PSS-PROC-MOUNT: /)]);
   });
 
   test('a fail fixture of a restricted-only control passes at baseline', () => {
@@ -81,6 +81,6 @@ describe('the fixtures at other levels and versions: the boundaries upstream dra
     const restrictedOnly = Object.keys(index).filter((f) => f.startsWith('restricted/') && /\/fail\/(runasnonroot|runasuser|allowprivilegeescalation|seccompprofile_restricted|capabilities_restricted|restrictedvolumes)\d/.test(f)
       && !/hostPath:|Unconfined/.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));
     expect(restrictedOnly.length).toBeGreaterThan(30);
-    for (const f of restrictedOnly) expect([f, at(f, 'baseline', 'v1.37')]).toEqual([f, []]);
+    for (const f of restrictedOnly) expect([f, at(f, PodSecurityLevel.BASELINE, 'v1.37')]).toEqual([f, []]);
   });
 });

@@ -62,7 +62,7 @@ describe('promtool check rules', () => {
     const edge = new ServiceLevelObjectives(chart, 'web-slo', {
       service: web, frontProxy: front, availabilityTarget: 99.5, latency: { threshold: Duration.millis(500), target: 95 }, runbookUrl: 'https://r.example.com/web', prometheus: {},
     });
-    new PrometheusAlerts(chart, 'alerts', { services: [checkout], runbookUrl: () => 'https://r.example.com/x' });
+    new PrometheusAlerts(chart, 'alerts', { services: [checkout], runbookUrl: 'https://r.example.com/x' });
     const rules = synth(chart).filter((m) => m.kind === 'PrometheusRule');
     expect(rules).toHaveLength(3);
     for (const rule of rules) {

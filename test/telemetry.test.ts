@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
-import { checkCollectorPipelines, DatadogAgent, FrontEnvoy, ObservableService, ObservableServiceProps, OtelCollector, OtelExporter, Signal, Tracing } from '../lib';
+import { checkCollectorPipelines, DatadogAgent, FrontEnvoy, ObservableService, ObservableServiceProps, OtelCollector, OtelExporter, OtlpProtocol, Signal, Tracing } from '../lib';
 import { constructError } from './support/errors';
 import { kubernetesSchemaErrors } from './support/kubernetes-schema';
 import { Manifest, appContainer, synth } from './support/synth';
@@ -279,7 +279,7 @@ describe('OtelCollector', () => {
     const secrets = new Chart(Testing.app(), 's');
     const { config, deployment } = collector([
       OtelExporter.datadog({ apiKey: { secret: kplus.Secret.fromSecretName(secrets, 'dd', 'datadog-keys'), key: 'api-key' } }),
-      OtelExporter.otlp({ name: 'vendor', protocol: 'http', endpoint: 'https://otlp.vendor.example.com', bearerToken: { secret: kplus.Secret.fromSecretName(secrets, 'v', 'vendor'), key: 'token' } }),
+      OtelExporter.otlp({ name: 'vendor', protocol: OtlpProtocol.HTTP, endpoint: 'https://otlp.vendor.example.com', bearerToken: { secret: kplus.Secret.fromSecretName(secrets, 'v', 'vendor'), key: 'token' } }),
     ], { signals: [Signal.TRACES] });
     expect(config.exporters.datadog).toEqual({ api: { key: '${env:DD_API_KEY}', site: 'datadoghq.com' } });
     expect(config.exporters['otlp_http/vendor'].headers).toEqual({ Authorization: 'Bearer ${env:VENDOR_BEARER_TOKEN}' });

@@ -60,7 +60,11 @@ for end in "${ends[@]}"; do
       if (app !== lib) throw new Error(`two copies of ${name}: the app has ${app}, the library ${lib}`);
       return `${name} ${require(app).version}`;
     });
-    if (require("fs").existsSync("node_modules/cdk8s-observable/node_modules")) throw new Error("the library brought its own node_modules");
+    // Only what the library bundles (its non-jsii runtime dependencies) comes inside it; no peer.
+    const own = "node_modules/cdk8s-observable/node_modules";
+    const brought = require("fs").existsSync(own) ? require("fs").readdirSync(own).filter((e) => !e.startsWith(".")).sort() : [];
+    const bundled = [...(require("cdk8s-observable/package.json").bundledDependencies ?? [])].sort();
+    if (JSON.stringify(brought) !== JSON.stringify(bundled)) throw new Error(`the library brought ${brought.join(", ") || "nothing"} in its own node_modules, not its bundled dependencies (${bundled.join(", ")})`);
     console.log("one copy each: " + versions.join(", ") + "; cdk8s-observable " + require("cdk8s-observable/package.json").version);
   ' || fail "the app and the library do not share one copy of each peer"
 

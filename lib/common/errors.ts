@@ -17,6 +17,11 @@ export interface PropProblem {
  * what is wrong and how to fix it, so that a failing `cdk8s synth` in CI can
  * be acted on without reading the library's source. All problems of one
  * construct are reported together.
+ *
+ * TypeScript and JavaScript only: jsii cannot carry a subclass of `Error`, so
+ * in the other languages it arrives as the runtime's JavaScript error with the
+ * same message (one line per problem).
+ * @jsii ignore
  */
 export class ConfigurationError extends Error {
   /** Path of the construct whose props are wrong. */

@@ -13,3 +13,13 @@ export function frozen<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Freezes a list a construct exposes (shallowly), typed as a plain array:
+ * jsii's type model has no read-only arrays, so the public type says `T[]`
+ * while the list itself still cannot be changed.
+ * @internal
+ */
+export function frozenList<T>(items: readonly T[]): T[] {
+  return Object.freeze(items) as T[];
+}

@@ -1,8 +1,17 @@
 /** The parts of a container image reference: `[registry/]repository[:tag][@digest]`. */
 export interface ImageReference {
+  /** The repository, with its registry when one is named. */
   readonly repository: string;
+  /** The tag, if any. */
   readonly tag?: string;
+  /** The digest (`sha256:...`), if any. */
   readonly digest?: string;
+}
+
+/** A container image reference as given, with its parts. */
+export interface ParsedImage extends ImageReference {
+  /** The reference as given. */
+  readonly ref: string;
 }
 
 // Grammar of github.com/distribution/reference (reference.go), simplified to the parts we read.

@@ -95,9 +95,17 @@ export interface UpstreamSpec {
   /** Whether the DNS name resolves to every pod (headless Service). */
   readonly headless: boolean;
   /** What the active health check asks: an HTTP path or a gRPC health service name. */
-  readonly healthCheck: { readonly httpPath: string } | { readonly grpcService: string };
+  readonly healthCheck: UpstreamHealthCheck;
   /** Minimum share of healthy hosts for the front proxy's health check to pass. */
   readonly minHealthyPercent: number;
+}
+
+/** What an upstream's active health check asks: one of the two. */
+export interface UpstreamHealthCheck {
+  /** The HTTP path of an HTTP/1.1 upstream's check. */
+  readonly httpPath?: string;
+  /** The gRPC health service name of an HTTP/2 (gRPC) upstream's check. */
+  readonly grpcService?: string;
 }
 
 /** One route of the virtual host: to a cluster, or answered by Envoy itself. */
@@ -486,7 +494,7 @@ export function activeHealthCheck(upstream: UpstreamSpec, timing: ActiveHealthCh
     healthy_threshold: timing.healthyThreshold,
     no_traffic_interval: protoDuration(timing.noTrafficIntervalMs),
   };
-  if ('grpcService' in upstream.healthCheck) {
+  if (upstream.healthCheck.grpcService !== undefined) {
     check.grpc_health_check = { service_name: upstream.healthCheck.grpcService };
   } else {
     check.http_health_check = { path: upstream.healthCheck.httpPath, host: upstream.host };

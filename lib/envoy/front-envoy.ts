@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker, asOwnProps } from '../common/errors';
-import { frozen } from '../common/frozen';
+import { frozen, frozenList } from '../common/frozen';
 import { imageVersion, resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { KubernetesVersion } from '../common/kubernetes-version';
@@ -56,9 +56,9 @@ export class FrontEnvoy extends Construct {
   /** The path Envoy answers for the load balancer. */
   public readonly healthPath: string;
   /** One entry per upstream cluster, as declared (read-only: edit `config` to change the output). */
-  public readonly upstreams: readonly UpstreamSpec[];
+  public readonly upstreams: UpstreamSpec[];
   /** The routed services, once each, in route order. */
-  public readonly services: readonly ObservableService[];
+  public readonly services: ObservableService[];
   /** External path of each routed HTTP service's `/healthz`, by service DNS name (read-only). */
   public readonly externalHealthPaths: Readonly<Record<string, string>>;
   /** Active health check timing (read-only). */
@@ -109,7 +109,7 @@ export class FrontEnvoy extends Construct {
 
     const resolved = resolveRoutes(checker, props.routes, defaultMinHealthy);
     this.upstreams = frozen(resolved.upstreams);
-    this.services = Object.freeze([...new Set(props.routes.map((r) => r.service))]);
+    this.services = frozenList([...new Set(props.routes.map((r) => r.service))]);
     this.externalHealthPaths = frozen(resolved.externalHealthPaths);
     checkHealthPath(checker, this.healthPath, props.routes, resolved.externalHealthPaths);
     (props.clientCidrs ?? []).forEach((cidr, i) => checkCidr(checker, `clientCidrs[${i}]`, cidr));

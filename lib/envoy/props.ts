@@ -4,7 +4,6 @@ import { ObservableService } from '../service/observable-service';
 import { Tracing } from '../telemetry/tracing';
 import { AutoscalingProps, ThroughputProps } from '../workload/capacity';
 import { NodeGroup, TopologySpread } from '../workload/placement';
-import { CircuitBreakerSpec, OutlierDetectionSpec } from './bootstrap';
 import { FrontLoadBalancer, IpFamily } from './load-balancer';
 
 /** Retry policy of a route. */
@@ -72,6 +71,54 @@ export interface FrontEnvoyHealthCheckProps {
    * @default 25
    */
   readonly minHealthyPercent?: number;
+}
+
+/** Outlier detection of headless (gRPC) upstreams: any figure left out keeps its default. */
+export interface UpstreamOutlierDetectionProps {
+  /**
+   * Consecutive 5xx answers that eject a host.
+   * @default 5
+   */
+  readonly consecutive5xx?: number;
+  /**
+   * How often hosts are assessed, in milliseconds.
+   * @default 10000
+   */
+  readonly intervalMs?: number;
+  /**
+   * How long an ejected host stays out, in milliseconds (longer for each ejection).
+   * @default 30000
+   */
+  readonly baseEjectionTimeMs?: number;
+  /**
+   * The largest share of hosts that may be ejected at once, in percent.
+   * @default 50
+   */
+  readonly maxEjectionPercent?: number;
+}
+
+/** Circuit breaker thresholds of every upstream cluster: any figure left out keeps Envoy's default. */
+export interface UpstreamCircuitBreakerProps {
+  /**
+   * Most connections to the cluster.
+   * @default 1024
+   */
+  readonly maxConnections?: number;
+  /**
+   * Most requests waiting for a connection.
+   * @default 1024
+   */
+  readonly maxPendingRequests?: number;
+  /**
+   * Most concurrent requests.
+   * @default 1024
+   */
+  readonly maxRequests?: number;
+  /**
+   * Most concurrent retries.
+   * @default 3
+   */
+  readonly maxRetries?: number;
 }
 
 /** Active health checks from Envoy to its upstreams (on their readiness endpoint). */
@@ -156,12 +203,12 @@ export interface FrontEnvoyProps {
    * Outlier detection of headless (gRPC) upstreams.
    * @default - 5 consecutive 5xx, 10 s interval, 30 s ejection, at most 50%
    */
-  readonly outlierDetection?: Partial<OutlierDetectionSpec>;
+  readonly outlierDetection?: UpstreamOutlierDetectionProps;
   /**
    * Circuit breakers of every upstream.
    * @default - Envoy's: 1024 connections, pending requests and requests, 3 retries
    */
-  readonly circuitBreakers?: Partial<CircuitBreakerSpec>;
+  readonly circuitBreakers?: UpstreamCircuitBreakerProps;
   /**
    * The port of the main listener, which the Service exposes.
    * @default 8080

@@ -11,7 +11,12 @@ import { MessageHook, ProtoJsonIssueKind, ProtoSchema, closest, isPlainObject, v
 /** What kind of problem an issue is. */
 export type EnvoyConfigIssueKind = ProtoJsonIssueKind | 'undefined-cluster' | 'semantic';
 
-/** One problem in an Envoy config. */
+/**
+ * One problem in an Envoy config, as {@link validateEnvoyConfig} returns it.
+ * TypeScript and JavaScript only, as that function is (in the other languages,
+ * `FrontEnvoy.validateConfig()` returns the problems as text).
+ * @jsii ignore
+ */
 export interface EnvoyConfigIssue {
   /** Field path, such as `static_resources.clusters[0].lb_policy`. */
   readonly path: string;
@@ -21,7 +26,12 @@ export interface EnvoyConfigIssue {
   readonly message: string;
 }
 
-/** Thrown when a generated config does not validate. */
+/**
+ * Thrown when a generated config does not validate. TypeScript and JavaScript
+ * only: jsii cannot carry a subclass of `Error`, so in the other languages it
+ * arrives as the runtime's JavaScript error with the same message.
+ * @jsii ignore
+ */
 export class EnvoyConfigError extends Error {
   constructor(
     /** Every issue found. */

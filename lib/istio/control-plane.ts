@@ -29,18 +29,50 @@ export interface IstiodAutoscalingOptions {
 
 /** The result: Helm values of the `istiod` chart, and why. */
 export interface IstiodAutoscaling {
-  /** Values under `pilot:` of the istiod chart. */
-  readonly values: {
-    readonly pilot: {
-      readonly autoscaleEnabled: true;
-      readonly autoscaleMin: number;
-      readonly autoscaleMax: number;
-      readonly cpu: { readonly targetAverageUtilization: number };
-      readonly resources: { readonly requests: { readonly cpu: string; readonly memory: string } };
-    };
-  };
+  /** Values of the istiod chart (under `pilot:`). */
+  readonly values: IstiodValues;
   /** The reasoning, for the pull request that changes the values. */
   readonly reasoning: string;
+}
+
+/** Helm values of the `istiod` chart. */
+export interface IstiodValues {
+  /** The values under `pilot:`. */
+  readonly pilot: IstiodPilotValues;
+}
+
+/** The istiod chart's `pilot:` values that size and autoscale istiod. */
+export interface IstiodPilotValues {
+  /** Whether istiod has an HPA (always true here). */
+  readonly autoscaleEnabled: boolean;
+  /** Fewest replicas. */
+  readonly autoscaleMin: number;
+  /** Most replicas. */
+  readonly autoscaleMax: number;
+  /** The HPA's CPU target. */
+  readonly cpu: IstiodCpuTarget;
+  /** istiod's resource requests. */
+  readonly resources: IstiodResources;
+}
+
+/** The CPU target of istiod's HPA. */
+export interface IstiodCpuTarget {
+  /** CPU utilization, in percent of the request. */
+  readonly targetAverageUtilization: number;
+}
+
+/** istiod's resources. */
+export interface IstiodResources {
+  /** Its requests. */
+  readonly requests: IstiodResourceRequests;
+}
+
+/** istiod's resource requests, as Kubernetes quantities. */
+export interface IstiodResourceRequests {
+  /** CPU, such as `1000m`. */
+  readonly cpu: string;
+  /** Memory, such as `1536Mi`. */
+  readonly memory: string;
 }
 
 /** istiod's HPA (CPU at 80%) and its replica range for a mesh of `proxies` proxies. */

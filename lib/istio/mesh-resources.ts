@@ -28,9 +28,9 @@ export function egressHost(host: string): string {
  * further dependencies and hosts given, and istio-system.
  */
 export function sidecarSpec(service: IObservableWorkload, dependsOn: readonly IObservableWorkload[], extraHosts: readonly string[]): Record<string, unknown> {
-  const hosts = [...(service.dependsOn ?? []), ...dependsOn].map((d) => egressHost(d.dnsName));
+  const hosts = [...service.dependsOn, ...dependsOn].map((d) => egressHost(d.dnsName));
   hosts.push(...service.egress.map((destination) => egressHost(destination.host)));
-  hosts.push(...(service.externalEgress ?? []).filter((rule) => rule.kind === 'fqdn').map((rule) => egressHost(rule.destination)));
+  hosts.push(...service.externalEgress.filter((rule) => rule.kind === 'fqdn').map((rule) => egressHost(rule.destination)));
   hosts.push(...extraHosts, `${ISTIO_SYSTEM_NAMESPACE}/*`);
   return { workloadSelector: { labels: { ...service.selector } }, egress: [{ hosts: [...new Set(hosts)] }] };
 }

@@ -88,6 +88,16 @@ export interface SizingOptions {
   readonly limitRatio?: number;
 }
 
+/** A sidecar's cost as the team's own load test measured it. */
+export interface SidecarMeasurement {
+  /** CPU, in millicores, per 1000 req/s through the proxy. */
+  readonly cpuMillisPer1000Rps: number;
+  /** Memory, in MiB, per 1000 req/s through the proxy. */
+  readonly memoryMiBPer1000Rps: number;
+  /** Where the figures come from (the load test's report). */
+  readonly source: string;
+}
+
 /** How a sidecar is sized. */
 export class SidecarSizing {
   /** From a published cost model (the default: Istio 1.24's figures). */
@@ -99,7 +109,7 @@ export class SidecarSizing {
    * From the team's own load test of this service with its sidecar ("don't
    * guess, measure"): CPU and memory per 1000 req/s through the proxy.
    */
-  public static measured(measurement: { readonly cpuMillisPer1000Rps: number; readonly memoryMiBPer1000Rps: number; readonly source: string }, options: SizingOptions = {}): SidecarSizing {
+  public static measured(measurement: SidecarMeasurement, options: SizingOptions = {}): SidecarSizing {
     return new SidecarSizing({ ...measurement, source: `measured: ${measurement.source}` }, undefined, options);
   }
 

@@ -6,6 +6,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker, quote } from '../common/errors';
+import { frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { envVarNameError } from '../common/names';
@@ -89,10 +90,29 @@ export function secretHeaderVariable(header: string): string {
   return `HEADER_${header.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
-/** What is loaded. */
-export type LoadTarget =
-  | { readonly service: ObservableService; readonly path?: string; readonly grpcMethod?: string }
-  | { readonly url: string };
+/** What is loaded: a service of the app (`service`, with `path` or `grpcMethod`) or a `url`, one of the two. */
+export interface LoadTarget {
+  /**
+   * A service of the app, loaded on its DNS name and port.
+   * @default - none: give `url`
+   */
+  readonly service?: ObservableService;
+  /**
+   * The path of an HTTP service.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * The method a gRPC service is loaded through (`package.Service/Method`).
+   * @default - the gRPC health protocol on the service's readiness service
+   */
+  readonly grpcMethod?: string;
+  /**
+   * A URL to load instead of a service.
+   * @default - none: give `service`
+   */
+  readonly url?: string;
+}
 
 /**
  * The `fortio load` arguments: JSON results to stdout (`-json -`), so they are
@@ -113,8 +133,9 @@ export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions, s
   args.push('-p', (options.percentiles ?? DEFAULT_PERCENTILES).join(','));
   if (options.timeout) args.push('-timeout', `${options.timeout.toMilliseconds()}ms`);
   args.push('-json', '-');
-  if ('url' in target) {
-    args.push(target.url);
+  if (target.service === undefined) {
+    // checkLoadOptions has made sure a target without a service has a URL.
+    args.push(target.url ?? '');
   } else if (target.service.protocol === Protocol.GRPC) {
     const call = target.grpcMethod !== undefined ? ['-grpc-method', target.grpcMethod] : ['-healthservice', target.service.health.ready];
     args.push('-grpc', ...call, `${target.service.dnsName}:${target.service.port}`);
@@ -137,9 +158,10 @@ export function checkLoadOptions(checker: PropChecker, options: FortioLoadOption
     checker.check(/^[A-Za-z0-9-]+$/.test(name) && !/[\r\n]/.test(value), `headers.${name}`, 'must be a header name without spaces and a value on one line', 'fix the header');
   }
   for (const p of options.percentiles ?? []) checker.check(p > 0 && p < 100, 'percentiles', `(${p}) must be between 0 and 100`, 'use values such as 50, 99, 99.9');
-  if (target && 'url' in target) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
-  if (target && 'service' in target && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
-  if (target && 'service' in target && target.grpcMethod !== undefined) {
+  if (target) checker.check((target.url === undefined) !== (target.service === undefined), 'target', 'must name one of service and url', 'give service (with path or grpcMethod) or url');
+  if (target?.url !== undefined) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
+  if (target?.service !== undefined && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
+  if (target?.service !== undefined && target.grpcMethod !== undefined) {
     checker.check(target.service.protocol === Protocol.GRPC, 'target.grpcMethod', `is for a gRPC service; ${target.service.name} speaks ${target.service.protocol.name}`, "give 'path' for an HTTP service");
     checker.check(/^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(target.grpcMethod), 'target.grpcMethod', `(${quote(target.grpcMethod)}) must be a full method name, package.Service/Method`, "use a name such as 'ledger.v1.Ledger/GetBalance'");
   }
@@ -207,7 +229,7 @@ export class LoadTest extends Construct {
   /** The Fortio Job. */
   public readonly job: kplus.Job;
   /** The `fortio load` arguments. */
-  public readonly args: readonly string[];
+  public readonly args: string[];
 
   constructor(scope: Construct, id: string, props: LoadTestProps) {
     super(scope, id);
@@ -224,7 +246,7 @@ export class LoadTest extends Construct {
     // A Job with a sidecar completes only when the sidecar is a native one (Kubernetes 1.28+, Istio 1.20+ per pod).
     const sidecar = props.mesh ? resolveMeshSidecar(checker, {}, props.qps > 0 ? props.qps : undefined, undefined, { native: true }) : undefined;
     checker.throwIfAny();
-    this.args = Object.freeze(fortioLoadArgs(props.target, props, secretHeaders));
+    this.args = frozenList(fortioLoadArgs(props.target, props, secretHeaders));
     this.job = new kplus.Job(this, 'Job', {
       metadata: { name: identity.name, namespace: identity.namespace, labels: { ...identity.labels } },
       podMetadata: {
@@ -253,10 +275,10 @@ export class LoadTest extends Construct {
       kind: 'Job', name: identity.name, namespace: identity.namespace, selector: identity.selector, ports: [], mesh: props.mesh ?? false, kubernetesApi: false,
     });
     const { target } = props;
-    if ('url' in target) {
+    if (target.url !== undefined) {
       const url = new URL(target.url);
       network.calls.push({ host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), purpose: 'load test', prop: 'target.url' });
-    } else {
+    } else if (target.service !== undefined) {
       network.calls.push({ workload: target.service, port: target.service.port, purpose: 'load test', prop: 'target.service' });
     }
   }

@@ -5,12 +5,13 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PropChecker } from '../common/errors';
-import { frozen } from '../common/frozen';
+import { frozen, frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
 import { DisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile } from '../workload/config-file';
+import { EgressRule } from '../workload/egress';
 import { buildWorkload } from '../workload/kernel';
 import { IObservableWorkload, NetworkDestination } from '../workload/observable-workload';
 import { TopologySpread } from '../workload/placement';
@@ -159,7 +160,11 @@ export class MockBackend extends Construct implements IObservableWorkload {
   /** The recommended labels on every object. */
   public readonly labels: Readonly<Record<string, string>>;
   /** Where the pods send traffic: nowhere, a mock answers from its config. */
-  public readonly egress: readonly NetworkDestination[] = Object.freeze([]);
+  public readonly egress: NetworkDestination[] = frozenList([]);
+  /** The workloads its pods call: none. */
+  public readonly dependsOn: IObservableWorkload[] = frozenList([]);
+  /** Destinations outside the cluster its pods reach: none. */
+  public readonly externalEgress: EgressRule[] = frozenList([]);
 
   constructor(scope: Construct, id: string, props: MockBackendProps) {
     super(scope, id);

@@ -11,7 +11,12 @@
  */
 
 /** How urgent an alert is. */
-export type Severity = 'page' | 'ticket';
+export enum Severity {
+  /** Someone is paged now: the budget burns fast. */
+  PAGE = 'page',
+  /** A ticket is opened: the budget burns steadily. */
+  TICKET = 'ticket',
+}
 
 /** One row of the burn-rate table. */
 export interface BurnRateWindow {
@@ -34,9 +39,9 @@ const DAY = 24 * HOUR;
  * in six hours), ticket at 1x over 3 days and 6 h (10 % in three days).
  */
 const WORKBOOK_30D: readonly BurnRateWindow[] = [
-  { severity: 'page', factor: 14.4, longMinutes: HOUR, shortMinutes: 5 },
-  { severity: 'page', factor: 6, longMinutes: 6 * HOUR, shortMinutes: 30 },
-  { severity: 'ticket', factor: 1, longMinutes: 3 * DAY, shortMinutes: 6 * HOUR },
+  { severity: Severity.PAGE, factor: 14.4, longMinutes: HOUR, shortMinutes: 5 },
+  { severity: Severity.PAGE, factor: 6, longMinutes: 6 * HOUR, shortMinutes: 30 },
+  { severity: Severity.TICKET, factor: 1, longMinutes: 3 * DAY, shortMinutes: 6 * HOUR },
 ];
 
 /**
@@ -59,9 +64,9 @@ export const SLO_WINDOW_DAYS: readonly number[] = [7, 30, 90];
 function recommended(days: number): BurnRateWindow[] {
   const [page, slowPage, ticket] = DATADOG_RECOMMENDED[days];
   return [
-    { severity: 'page', factor: page, longMinutes: HOUR, shortMinutes: 5 },
-    { severity: 'page', factor: slowPage, longMinutes: 6 * HOUR, shortMinutes: 30 },
-    { severity: 'ticket', factor: ticket, longMinutes: DAY, shortMinutes: 2 * HOUR },
+    { severity: Severity.PAGE, factor: page, longMinutes: HOUR, shortMinutes: 5 },
+    { severity: Severity.PAGE, factor: slowPage, longMinutes: 6 * HOUR, shortMinutes: 30 },
+    { severity: Severity.TICKET, factor: ticket, longMinutes: DAY, shortMinutes: 2 * HOUR },
   ];
 }
 

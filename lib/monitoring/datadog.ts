@@ -11,6 +11,8 @@ import { MANAGED_BY } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { TracingProvider } from '../telemetry/tracing';
+import { MonitorType } from './monitor-type';
+import { runbookTemplateError, runbookUrl } from './runbook';
 import { ServiceLevelObjectives } from './slo';
 import { sloWidgets } from './slo-datadog';
 import { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY } from './trace-metrics';
@@ -72,12 +74,16 @@ export interface DatadogMonitorsProps {
   /** Who is notified: Datadog handles such as `@slack-payments-oncall` or `@pagerduty-payments`. */
   readonly notify: string[];
   /**
-   * The runbook of a signal, linked from every alert message. Given the
-   * monitor's key (`error-rate`, `latency-p99`, `mesh-error-rate`,
-   * `injection-failures`, `validation-failures`, `xds-rejects`, `istio-metrics-silent`, `istiod-metrics-silent`)
-   * and the service (a front proxy's Envoy workload for its monitors), if any.
+   * The runbook linked from every alert message, as a URL template:
+   * `{signal}` becomes the monitor's signal (`error-rate`, `latency-p99`,
+   * `mesh-error-rate`, `injection-failures`, `validation-failures`,
+   * `xds-rejects`, `istio-metrics-silent`, `istiod-metrics-silent`) and
+   * `{service}` the service's name (a front proxy's Envoy workload for its
+   * monitors), or `mesh` for a monitor about no single service.
+   *
+   * @example 'https://runbooks.example.com/payments/{service}/{signal}'
    */
-  readonly runbookUrl: (signal: string, service?: ObservableService) => string;
+  readonly runbookUrl: string;
   /**
    * Error rate (errors ÷ hits over 5 minutes), as a fraction.
    * @default - critical 0.05, warning 0.02
@@ -110,17 +116,36 @@ export interface MonitorSpec {
   /** The monitor query, ending in the critical threshold. */
   readonly query: string;
   /** The monitor type. */
-  readonly type: 'query alert' | 'metric alert' | 'slo alert';
+  readonly type: MonitorType;
   /** Tags on the monitor. */
   readonly tags: string[];
   /** Thresholds and the no-data, tag and window options. */
-  readonly options: {
-    readonly thresholds: { readonly critical: string; readonly warning?: string };
-    readonly notifyNoData: boolean;
-    readonly noDataTimeframe?: number;
-    readonly includeTags: boolean;
-    readonly requireFullWindow: boolean;
-  };
+  readonly options: MonitorOptions;
+}
+
+/** The options of one monitor (the DatadogMonitor CRD's `spec.options`). */
+export interface MonitorOptions {
+  /** The alert levels, as the Operator takes them: strings. */
+  readonly thresholds: MonitorThresholds;
+  /** Whether the monitor alerts when its metric stops arriving. */
+  readonly notifyNoData: boolean;
+  /**
+   * Minutes without data before it does.
+   * @default - Datadog's default, for a monitor that does not alert on no data
+   */
+  readonly noDataTimeframe?: number;
+  /** Whether the notification carries the triggering tags. */
+  readonly includeTags: boolean;
+  /** Whether the monitor waits for a full window of data. */
+  readonly requireFullWindow: boolean;
+}
+
+/** A monitor's alert levels, as strings. */
+export interface MonitorThresholds {
+  /** The level that alerts; equal to the query's threshold. */
+  readonly critical: string;
+  /** The level that warns, if any. */
+  readonly warning?: string;
 }
 
 /** Default error-rate thresholds. */
@@ -192,7 +217,7 @@ function monitor(name: string, what: string, query: string, thresholds: AlertThr
     name,
     message: message(what, runbook, notify, noData, below),
     query,
-    type: 'query alert',
+    type: MonitorType.QUERY_ALERT,
     tags,
     options: {
       // The Operator takes thresholds as strings; the critical one must equal the query's.
@@ -249,19 +274,19 @@ export function monitorSpecs(props: DatadogMonitorsProps): KeyedMonitor[] {
   const specs = watched(undefined, props).flatMap(({ workload: s, traceServiceName: traced, expectsTraffic }): KeyedMonitor[] => {
     const tags = [...base, `service:${traced}`];
     return [
-      { key: `${s.name}-error-rate`, service: s, spec: monitor(`[${env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${env}) through Envoy`, errorRateQuery(env, errorRate.critical, traced), errorRate, tags, props.runbookUrl('error-rate', s), props.notify, expectsTraffic) },
-      { key: `${s.name}-latency-p99`, service: s, spec: monitor(`[${env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${env}) through Envoy`, latencyP99Query(env, latency.critical, traced), latency, tags, props.runbookUrl('latency-p99', s), props.notify, expectsTraffic) },
+      { key: `${s.name}-error-rate`, service: s, spec: monitor(`[${env}] ${s.name}: Envoy error rate`, `The error rate of ${s.name} (${env}) through Envoy`, errorRateQuery(env, errorRate.critical, traced), errorRate, tags, runbookUrl(props.runbookUrl, 'error-rate', s.name), props.notify, expectsTraffic) },
+      { key: `${s.name}-latency-p99`, service: s, spec: monitor(`[${env}] ${s.name}: p99 latency`, `The p99 latency (s) of ${s.name} (${env}) through Envoy`, latencyP99Query(env, latency.critical, traced), latency, tags, runbookUrl(props.runbookUrl, 'latency-p99', s.name), props.notify, expectsTraffic) },
     ];
   });
-  specs.push({ key: 'mesh-error-rate', spec: monitor(`[${env}] mesh: Envoy error rate`, `The mesh-wide error rate (${env}) through Envoy`, errorRateQuery(env, errorRate.critical), errorRate, base, props.runbookUrl('mesh-error-rate'), props.notify, true) });
+  specs.push({ key: 'mesh-error-rate', spec: monitor(`[${env}] mesh: Envoy error rate`, `The mesh-wide error rate (${env}) through Envoy`, errorRateQuery(env, errorRate.critical), errorRate, base, runbookUrl(props.runbookUrl, 'mesh-error-rate'), props.notify, true) });
   if (props.controlPlane ?? true) {
     const once: AlertThresholds = { critical: 0 };
     specs.push(
-      { key: 'istio-injection-failures', spec: monitor(`[${env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_FAILURES, env), once, base, props.runbookUrl('injection-failures'), props.notify, false) },
-      { key: 'istio-validation-failures', spec: monitor(`[${env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, env), once, base, props.runbookUrl('validation-failures'), props.notify, false) },
-      { key: 'istio-xds-rejects', spec: monitor(`[${env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, env), once, base, props.runbookUrl('xds-rejects'), props.notify, false) },
-      { key: 'istio-metrics-silent', spec: monitor(`[${env}] istio: integration silent`, 'Requests reported by the Istio integration', silenceQuery(ISTIO_MESH_REQUESTS, env), { critical: 1 }, base, props.runbookUrl('istio-metrics-silent'), props.notify, true, true) },
-      { key: 'istiod-metrics-silent', spec: monitor(`[${env}] istio: control plane silent`, "istiod's metrics (goroutines)", heartbeatQuery(ISTIOD_HEARTBEAT, env), { critical: 1 }, base, props.runbookUrl('istiod-metrics-silent'), props.notify, true, true) },
+      { key: 'istio-injection-failures', spec: monitor(`[${env}] istio: sidecar injection failures`, 'Sidecar injection failures (pods starting without their proxy)', countQuery(ISTIO_INJECTION_FAILURES, env), once, base, runbookUrl(props.runbookUrl, 'injection-failures'), props.notify, false) },
+      { key: 'istio-validation-failures', spec: monitor(`[${env}] istio: config validation failures`, 'Istio config rejected by validation', countQuery(ISTIO_VALIDATION_FAILURES, env), once, base, runbookUrl(props.runbookUrl, 'validation-failures'), props.notify, false) },
+      { key: 'istio-xds-rejects', spec: monitor(`[${env}] istio: xDS rejects`, 'Config pushed by istiod and rejected by proxies', countQuery(ISTIO_XDS_REJECTS, env), once, base, runbookUrl(props.runbookUrl, 'xds-rejects'), props.notify, false) },
+      { key: 'istio-metrics-silent', spec: monitor(`[${env}] istio: integration silent`, 'Requests reported by the Istio integration', silenceQuery(ISTIO_MESH_REQUESTS, env), { critical: 1 }, base, runbookUrl(props.runbookUrl, 'istio-metrics-silent'), props.notify, true, true) },
+      { key: 'istiod-metrics-silent', spec: monitor(`[${env}] istio: control plane silent`, "istiod's metrics (goroutines)", heartbeatQuery(ISTIOD_HEARTBEAT, env), { critical: 1 }, base, runbookUrl(props.runbookUrl, 'istiod-metrics-silent'), props.notify, true, true) },
     );
   }
   return specs;
@@ -293,9 +318,8 @@ export class DatadogMonitors extends Construct {
     const clashing = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
     checker.check(clashing.length === 0, 'services', `would give two monitors the same name (${clashing.map(quote).join(', ')}): a service is listed twice, or is named like a mesh monitor`,
       "list each service once (services of one name in two namespaces need a DatadogMonitors each, in their own chart), and name no service 'mesh'");
-    for (const { key, spec } of specs) {
-      checker.check(/^https?:\/\//.test(spec.message.split('Runbook: ')[1] ?? ''), 'runbookUrl', `gives "${(spec.message.split('Runbook: ')[1] ?? '').split('\n')[0]}" for ${key}, not an http(s) URL`, 'return the runbook page of each signal');
-    }
+    const runbookProblem = runbookTemplateError(props.runbookUrl);
+    checker.check(runbookProblem === undefined, 'runbookUrl', `(${quote(props.runbookUrl)}) ${runbookProblem}`, "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
     // A monitor of one service carries the service's labels; the others their own identity.
     const labels = specs.map(({ key, service }) => service?.labels
       ?? resolveIdentity(this, checker, { name: key, namespace, component: 'monitoring' }, { nameRule: NameRule.OBJECT }).labels);
@@ -316,7 +340,7 @@ export class DatadogMonitors extends Construct {
 /** A Datadog dashboard widget (the API's JSON: docs.datadoghq.com/dashboards/widgets). */
 export interface Widget {
   /** The widget's definition: its `type`, `title` and the type's own fields. */
-  definition: { type: string; title?: string; [field: string]: unknown };
+  readonly definition: { type: string; title?: string; [field: string]: unknown };
 }
 
 function metricQuery(name: string, query: string, aggregator?: string): Record<string, unknown> {
@@ -400,7 +424,7 @@ function chartSlos(scope: Construct, env: string): ServiceLevelObjectives[] {
 
 /** The error-budget widgets of one ServiceLevelObjectives. */
 function sloDashboardWidgets(slos: ServiceLevelObjectives): Widget[] {
-  return slos.datadogEnv === undefined || slos.service.traceServiceName === undefined ? [] : sloWidgets(slos.resolved, slos.service.traceServiceName, slos.datadogEnv);
+  return slos.datadogEnv === undefined || slos.service.traceServiceName === undefined ? [] : sloWidgets(slos._resolved, slos.service.traceServiceName, slos.datadogEnv);
 }
 
 /**

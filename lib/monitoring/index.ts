@@ -1,9 +1,12 @@
 export { DatadogMonitors, DatadogServiceDashboard } from './datadog';
-export type { AlertThresholds, DatadogMonitorsProps, DatadogServiceDashboardProps, KeyedMonitor, MonitorSpec, Widget } from './datadog';
+export type { AlertThresholds, DatadogMonitorsProps, DatadogServiceDashboardProps, KeyedMonitor, MonitorOptions, MonitorSpec, MonitorThresholds, Widget } from './datadog';
+export { MonitorType } from './monitor-type';
 export { PrometheusAlerts } from './prometheus';
 export type { PrometheusAlertsProps } from './prometheus';
 export { ServiceLevelObjectives } from './slo';
-export type { DatadogSloProps, LatencyObjectiveProps, PrometheusSloProps, ServiceLevelObjectivesProps } from './slo';
+export type { BurnRateNotify, DatadogSloIds, DatadogSloProps, LatencyObjectiveProps, PrometheusSloProps, ServiceLevelObjectivesProps } from './slo';
+export { Objective } from './slo-model';
 export type { ObjectiveFacts } from './slo-model';
-export type { BurnRateAlert, BurnRateWindow, Severity } from './burn-rate';
+export { Severity } from './burn-rate';
+export type { BurnRateAlert, BurnRateWindow } from './burn-rate';
 export type { Rule as PrometheusRuleEntry, RuleGroup } from './slo-prometheus';

@@ -4,12 +4,13 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
 import { ObservableService } from '../service/observable-service';
 import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
 import { istioSli } from './prometheus-sli';
+import { runbookTemplateError, runbookUrl } from './runbook';
 
 /** The 5xx share (for gRPC, server-failure statuses) of a service's requests over 5 minutes, from its sidecar. */
 export function errorRateExpr(service: ObservableService): string {
@@ -28,8 +29,14 @@ export interface PrometheusAlertsProps {
    * sidecar (`mesh`): the alerts read the standard metrics its sidecar reports.
    */
   readonly services: ObservableService[];
-  /** The runbook of a signal (`error-rate`, `latency-p99`) for a service. */
-  readonly runbookUrl: (signal: string, service: ObservableService) => string;
+  /**
+   * The runbook linked from every alert, as a URL template: `{signal}` becomes
+   * the alert's signal (`error-rate`, `latency-p99`) and `{service}` the
+   * service's name.
+   *
+   * @example 'https://runbooks.example.com/payments/{service}/{signal}'
+   */
+  readonly runbookUrl: string;
   /**
    * The 5xx share of requests over 5 minutes, as a fraction.
    * @default - critical 0.05, warning 0.02
@@ -73,6 +80,8 @@ export class PrometheusAlerts extends Construct {
       checker.check(service.mesh !== undefined, `services[${i}]`, `(${service.name}) has no Istio sidecar, so istio_requests_total has no series for it and its alerts would never fire`,
         'give the service mesh: {}, or write its objectives with ServiceLevelObjectives and frontProxy');
     });
+    const runbookProblem = runbookTemplateError(props.runbookUrl);
+    checker.check(runbookProblem === undefined, 'runbookUrl', `(${quote(props.runbookUrl)}) ${runbookProblem}`, "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
     checkMetadataMap(checker, 'ruleLabels', props.ruleLabels, 'labels');
     const identity = resolveIdentity(this, checker, { component: 'monitoring' }, { nameRule: NameRule.OBJECT });
     checker.throwIfAny();
@@ -81,9 +90,9 @@ export class PrometheusAlerts extends Construct {
     const groups = props.services.map((s) => ({
       name: `${s.namespace}.${s.name}`,
       rules: [
-        ...rules('ServiceErrorRate', errorRateExpr(s), errorRate, `The 5xx rate of ${s.name}`, props.runbookUrl('error-rate', s), s),
+        ...rules('ServiceErrorRate', errorRateExpr(s), errorRate, `The 5xx rate of ${s.name}`, runbookUrl(props.runbookUrl, 'error-rate', s.name), s),
         ...rules('ServiceLatencyP99', latencyP99Expr(s), { critical: latency.critical * 1000, warning: latency.warning === undefined ? undefined : latency.warning * 1000 },
-          `The p99 latency (ms) of ${s.name}`, props.runbookUrl('latency-p99', s), s),
+          `The p99 latency (ms) of ${s.name}`, runbookUrl(props.runbookUrl, 'latency-p99', s.name), s),
       ],
     }));
     this.apiObject = new ApiObject(this, 'Resource', {

@@ -4,10 +4,11 @@
  * the service's sidecar.
  */
 import { MANAGED_BY } from '../common/labels';
-import { BurnRateAlert } from './burn-rate';
+import { BurnRateAlert, Severity } from './burn-rate';
 import type { MonitorSpec } from './datadog';
+import { MonitorType } from './monitor-type';
 import { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY } from './trace-metrics';
-import { ResolvedObjective } from './slo-model';
+import { Objective, ResolvedObjective } from './slo-model';
 import { objectiveText } from './slo-prometheus';
 
 /**
@@ -54,7 +55,7 @@ export function datadogSloSpec(o: ResolvedObjective, traceService: string, env: 
     targetThreshold: String(o.targetPercent),
     tags: tags(traceService, env),
   };
-  if (o.objective === 'availability') {
+  if (o.objective === Objective.AVAILABILITY) {
     return {
       ...common,
       type: 'metric',
@@ -98,7 +99,7 @@ export function burnRateMonitorSpec(o: ResolvedObjective, alert: BurnRateAlert, 
       datadog.notify[alert.severity].join(' '),
     ].join('\n'),
     query: `burn_rate("${sloId}").over("${o.windowDays}d").long_window("${long}").short_window("${short}") > ${alert.factor}`,
-    type: 'slo alert',
+    type: MonitorType.SLO_ALERT,
     tags: [...tags(traceService, datadog.env), `severity:${alert.severity}`],
     options: { thresholds: { critical: String(alert.factor) }, notifyNoData: false, includeTags: true, requireFullWindow: false },
   };
@@ -131,10 +132,10 @@ export function sloWidgets(objectives: readonly ResolvedObjective[], traceServic
     // The windows and thresholds of the Datadog burn-rate monitors, so the graph shows what pages.
     const windows = [...new Set(o.datadogAlerts.flatMap((a) => [a.shortMinutes, a.longMinutes]))].sort((a, b) => a - b);
     // An availability numerator is a difference (hits less errors): each rollup gets its own pair.
-    const good = o.objective === 'availability'
+    const good = o.objective === Objective.AVAILABILITY
       ? (m?: number) => [count(`h${m ?? ''}`, `sum:${ENVOY_HITS}{${s}}.as_count()`, m && m * 60), count(`e${m ?? ''}`, `sum:${ENVOY_ERRORS}{${s}}.as_count()`, m && m * 60)]
       : (m?: number) => [count(`g${m ?? ''}`, numerator, m && m * 60), count(`t${m ?? ''}`, denominator, m && m * 60)];
-    const badRatio = (m?: number) => (o.objective === 'availability' ? `(e${m ?? ''} / h${m ?? ''})` : `((t${m ?? ''} - g${m ?? ''}) / t${m ?? ''})`);
+    const badRatio = (m?: number) => (o.objective === Objective.AVAILABILITY ? `(e${m ?? ''} / h${m ?? ''})` : `((t${m ?? ''} - g${m ?? ''}) / t${m ?? ''})`);
     return [
       {
         definition: {
@@ -151,7 +152,7 @@ export function sloWidgets(objectives: readonly ResolvedObjective[], traceServic
             formulas: windows.map((m) => ({ formula: `${badRatio(m)} / ${budget}`, alias: m >= 60 ? `${m / 60}h` : `${m}m` })),
             response_format: 'timeseries', display_type: 'line',
           }],
-          markers: o.datadogAlerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === 'page' ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
+          markers: o.datadogAlerts.map((a) => ({ value: `y = ${a.factor}`, display_type: a.severity === Severity.PAGE ? 'error dashed' : 'warning dashed', label: `${a.severity} ${a.factor}x` })),
         },
       },
     ];

@@ -4,9 +4,9 @@
  * rules (objective, budget, the period's ratio and the budget left), and
  * multiwindow, multi-burn-rate alerts on the recorded ratios.
  */
-import { BurnRateAlert, RECORDED_WINDOWS_MINUTES, windowName } from './burn-rate';
+import { BurnRateAlert, RECORDED_WINDOWS_MINUTES, Severity, windowName } from './burn-rate';
 import { PrometheusSli } from './prometheus-sli';
-import { ResolvedObjective } from './slo-model';
+import { Objective, ResolvedObjective } from './slo-model';
 
 /** One rule of a rule group (Prometheus' rule file format). */
 export interface Rule {
@@ -27,7 +27,7 @@ export interface RuleGroup {
   /** The group's name. */
   readonly name: string;
   /** Its rules, evaluated in order. */
-  readonly rules: readonly Rule[];
+  readonly rules: Rule[];
 }
 
 /** The alert every objective writes, with `severity` page or ticket. */
@@ -60,11 +60,11 @@ function burnExpression(o: ResolvedObjective, rows: readonly BurnRateAlert[]): s
 
 /** What an objective promises, in words. */
 export function objectiveText(o: ResolvedObjective): string {
-  const what = o.objective === 'availability' ? 'of requests succeed' : `of requests are faster than ${o.thresholdMs} ms`;
+  const what = o.objective === Objective.AVAILABILITY ? 'of requests succeed' : `of requests are faster than ${o.thresholdMs} ms`;
   return `${o.targetPercent} % ${what} over ${o.windowDays} days`;
 }
 
-function alertRule(o: ResolvedObjective, severity: 'page' | 'ticket', runbook: string): Rule | undefined {
+function alertRule(o: ResolvedObjective, severity: Severity, runbook: string): Rule | undefined {
   const rows = o.alerts.filter((a) => a.severity === severity);
   if (rows.length === 0) return undefined;
   const budget = `the error budget is ${num(o.budgetFraction * 100)} % of requests (${o.budgetMinutes} minutes of total failure)`;
@@ -75,9 +75,9 @@ function alertRule(o: ResolvedObjective, severity: 'page' | 'ticket', runbook: s
     // The objective's id as a rule label too: two objectives' alerts of one severity are then distinct rules (promtool's duplicate-rule lint).
     labels: { severity, slo_id: o.id },
     annotations: {
-      summary: `${o.service.name} (${o.service.namespace}) is burning its ${o.objective} error budget ${severity === 'page' ? 'fast' : 'steadily'}`,
+      summary: `${o.service.name} (${o.service.namespace}) is burning its ${o.objective} error budget ${severity === Severity.PAGE ? 'fast' : 'steadily'}`,
       description: `Objective: ${objectiveText(o)}; ${budget}. The error ratio is {{ $value | humanizePercentage }}: the budget burns at ${conditions}. `
-        + (severity === 'page' ? 'At this rate the budget is gone within days: act now.' : 'At this rate the budget runs out before the window ends: plan the fix.'),
+        + (severity === Severity.PAGE ? 'At this rate the budget is gone within days: act now.' : 'At this rate the budget runs out before the window ends: plan the fix.'),
       runbook_url: runbook,
     },
   };
@@ -87,7 +87,7 @@ function alertRule(o: ResolvedObjective, severity: 'page' | 'ticket', runbook: s
 function objectiveGroups(o: ResolvedObjective, sli: PrometheusSli, runbook: string): RuleGroup[] {
   const labels = objectiveLabels(o);
   const base = `slo-${o.service.namespace}-${o.service.name}-${o.objective}`;
-  const errorRatio = (window: string) => (o.objective === 'availability' ? sli.errorRatio(window) : sli.slowRatio(o.thresholdMs as number, window));
+  const errorRatio = (window: string) => (o.objective === Objective.AVAILABILITY ? sli.errorRatio(window) : sli.slowRatio(o.thresholdMs as number, window));
   const period = windowName(o.windowMinutes);
   return [
     {
@@ -113,7 +113,7 @@ function objectiveGroups(o: ResolvedObjective, sli: PrometheusSli, runbook: stri
     },
     {
       name: `${base}-alerts`,
-      rules: (['page', 'ticket'] as const).map((s) => alertRule(o, s, runbook)).filter((r): r is Rule => r !== undefined),
+      rules: [Severity.PAGE, Severity.TICKET].map((s) => alertRule(o, s, runbook)).filter((r): r is Rule => r !== undefined),
     },
   ];
 }

@@ -15,10 +15,10 @@ import { LABEL_SLO_FOR, checkMetadataMap } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
-import { SLO_WINDOW_DAYS, burnRateAlerts, datadogWindows, decimals, errorBudget, prometheusWindows } from './burn-rate';
+import { SLO_WINDOW_DAYS, Severity, burnRateAlerts, datadogWindows, decimals, errorBudget, prometheusWindows } from './burn-rate';
 import { PrometheusSli, envoyUpstreamSli, istioSli } from './prometheus-sli';
 import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec } from './slo-datadog';
-import { ObjectiveFacts, ResolvedObjective } from './slo-model';
+import { Objective, ObjectiveFacts, ResolvedObjective } from './slo-model';
 import { RuleGroup, sloRuleGroups } from './slo-prometheus';
 
 
@@ -44,7 +44,7 @@ export interface DatadogSloProps {
   /** The `env` tag of the service's spans (unified service tagging). */
   readonly env: string;
   /** Who the burn-rate monitors notify: Datadog handles such as `@pagerduty-payments` (pages) and `@slack-payments` (tickets). */
-  readonly notify: { readonly page: string[]; readonly ticket: string[] };
+  readonly notify: BurnRateNotify;
   /**
    * The ids Datadog gave the SLOs, once the Datadog Operator has created them
    * (`kubectl get datadogslo <service>-availability -o jsonpath='{.status.id}'`).
@@ -53,7 +53,29 @@ export interface DatadogSloProps {
    * readiness rule OBS-SLO3 says so).
    * @default - none yet
    */
-  readonly sloIds?: { readonly availability?: string; readonly latency?: string };
+  readonly sloIds?: DatadogSloIds;
+}
+
+/** Who the burn-rate monitors of each severity notify. */
+export interface BurnRateNotify {
+  /** Datadog handles paged by a fast burn, such as `@pagerduty-payments`. */
+  readonly page: string[];
+  /** Datadog handles that get a ticket for a slow burn, such as `@slack-payments`. */
+  readonly ticket: string[];
+}
+
+/** The ids Datadog gave the SLOs, by objective. */
+export interface DatadogSloIds {
+  /**
+   * The availability SLO's id (32 hex digits).
+   * @default - not created yet
+   */
+  readonly availability?: string;
+  /**
+   * The latency SLO's id (32 hex digits).
+   * @default - not created yet
+   */
+  readonly latency?: string;
 }
 
 /** Props of {@link ServiceLevelObjectives}. */
@@ -101,11 +123,11 @@ const DAY_MINUTES = 24 * 60;
  */
 export class ServiceLevelObjectives extends Construct {
   /** The objectives, in figures. */
-  public readonly objectives: readonly ObjectiveFacts[];
+  public readonly objectives: ObjectiveFacts[];
   /** The `PrometheusRule`, when written for Prometheus. */
   public readonly prometheusRule?: ApiObject;
   /** The rule groups of the `PrometheusRule` (recording rules and alerts), when written for Prometheus. */
-  public readonly ruleGroups?: readonly RuleGroup[];
+  public readonly ruleGroups?: RuleGroup[];
   /** The `DatadogSLO` objects, by objective. */
   public readonly datadogSlos: Readonly<Record<string, ApiObject>>;
   /** The Datadog burn-rate monitors, by name (none for an SLO whose id is not given yet). */
@@ -115,7 +137,7 @@ export class ServiceLevelObjectives extends Construct {
   /** The Datadog `env`, when written for Datadog. */
   public readonly datadogEnv?: string;
   /** The objectives with the service, for the dashboard's widgets. @internal */
-  public readonly resolved: readonly ResolvedObjective[];
+  public readonly _resolved: readonly ResolvedObjective[];
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
@@ -133,7 +155,7 @@ export class ServiceLevelObjectives extends Construct {
 
     const sli = this.prometheusSli(checker, props);
     const objectives: ResolvedObjective[] = [];
-    const resolve = (objective: 'availability' | 'latency', prop: string, target: number, thresholdMs?: number) => {
+    const resolve = (objective: Objective, prop: string, target: number, thresholdMs?: number) => {
       // 100 % leaves no budget: every alert would fire on the first error, or never be meaningful.
       if (!checker.check(Number.isFinite(target) && target > 0 && target < 100 && decimals(target) <= 4, prop, `(${target}) must be a percentage above 0 and below 100, with at most 4 decimals`,
         'no service is perfect: an objective of 100 % leaves no error budget; choose what users need, such as 99.9')) return;
@@ -151,7 +173,7 @@ export class ServiceLevelObjectives extends Construct {
         alerts, datadogAlerts, id: `${service.namespace}/${service.name}/${objective}`, service, windowMinutes,
       });
     };
-    resolve('availability', 'availabilityTarget', props.availabilityTarget);
+    resolve(Objective.AVAILABILITY, 'availabilityTarget', props.availabilityTarget);
     if (props.latency) {
       const ms = props.latency.threshold.toMilliseconds();
       checker.check(ms > 0, 'latency.threshold', 'must be positive', 'give the latency users notice, such as Duration.millis(250)');
@@ -159,7 +181,7 @@ export class ServiceLevelObjectives extends Construct {
         checker.check(sli.bucketsMs.includes(ms), 'latency.threshold', `(${ms} ms) is not a bucket bound of the latency histogram under 1,000 s (${sli.bucketsMs.join(', ')} ms)`,
           'choose a bound, such as 250 or 500 ms: Prometheus can count requests under a bound only');
       }
-      resolve('latency', 'latency.target', props.latency.target, ms);
+      resolve(Objective.LATENCY, 'latency.target', props.latency.target, ms);
     }
     if (props.datadog) this.checkDatadog(checker, props.datadog);
     if (props.prometheus) checkMetadataMap(checker, 'prometheus.ruleLabels', props.prometheus.ruleLabels, 'labels');
@@ -167,7 +189,7 @@ export class ServiceLevelObjectives extends Construct {
     checker.throwIfAny();
 
     this.objectives = frozen(objectives.map(({ id: _id, service: _s, windowMinutes: _w, ...facts }) => facts));
-    this.resolved = Object.freeze([...objectives]);
+    this._resolved = Object.freeze([...objectives]);
     const labels = { ...identity.labels, [LABEL_SLO_FOR]: service.name };
     if (props.prometheus && sli) {
       this.ruleGroups = frozen(sloRuleGroups(objectives, sli, props.runbookUrl));
@@ -228,7 +250,7 @@ export class ServiceLevelObjectives extends Construct {
     checker.check(this.service.traceServiceName !== undefined, 'service', `(${this.service.name}) has no Istio sidecar: no Envoy span carries its name, so trace.envoy.proxy has no data for it`,
       'give the service mesh: {}');
     checker.check(/^[a-z0-9_.:/-]+$/.test(datadog.env), 'datadog.env', `(${quote(datadog.env)}) must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
-    for (const severity of ['page', 'ticket'] as const) {
+    for (const severity of [Severity.PAGE, Severity.TICKET]) {
       const handles = datadog.notify[severity];
       checker.check(handles.length > 0 && handles.every((h) => /^@[\w.+-]+$/.test(h)), `datadog.notify.${severity}`, `(${JSON.stringify(handles)}) must list Datadog handles starting with '@'`,
         "give handles such as '@pagerduty-payments'");

@@ -11,10 +11,22 @@ import { Call, WorkloadNetwork, networkOf } from '../workload/network';
 import { IObservableWorkload } from '../workload/observable-workload';
 import { DNS_PORT, ISTIOD_POD_LABELS, ISTIOD_XDS_PORT } from './defaults';
 
+/** What a peer of a flow is. */
+export enum PeerKind {
+  /** Pods of a namespace, all or those matching a selector. */
+  PODS = 'pods',
+  /** An IP block. */
+  CIDR = 'cidr',
+  /** A DNS name outside the cluster. */
+  FQDN = 'fqdn',
+  /** Any address. */
+  ANYWHERE = 'anywhere',
+}
+
 /** One end of an allowed flow. */
 export interface FlowPeer {
   /** Pods (of a namespace, all or those matching `selector`), an IP block, a DNS name outside the cluster, or any address. */
-  readonly kind: 'pods' | 'cidr' | 'fqdn' | 'anywhere';
+  readonly kind: PeerKind;
   /** A readable name: the workload's, `kube-dns`, `istiod`, the block or the DNS name. */
   readonly name: string;
   /** The pods' namespace (kind `pods`). */
@@ -24,7 +36,7 @@ export interface FlowPeer {
   /** The block (kind `cidr`). */
   readonly cidr?: string;
   /** Blocks inside `cidr` left out. */
-  readonly except?: readonly string[];
+  readonly except?: string[];
   /** The DNS name or `*.` pattern (kind `fqdn`). */
   readonly fqdn?: string;
   /** The Service DNS name of a workload that has one. */
@@ -49,8 +61,8 @@ export interface NetworkFlow {
 
 /** A peer named by hand (see `NetworkPeer`). */
 export interface PeerSpec {
-  /** Pods, an IP block, or any address. */
-  readonly kind: 'pods' | 'cidr' | 'anywhere';
+  /** Pods, an IP block, or any address (never a DNS name). */
+  readonly kind: PeerKind;
   /** The pods' namespace (kind `pods`). */
   readonly namespace?: string;
   /** Labels selecting the pods; every pod of the namespace when absent. */
@@ -58,7 +70,7 @@ export interface PeerSpec {
   /** The block (kind `cidr`). */
   readonly cidr?: string;
   /** Blocks inside `cidr` left out. */
-  readonly except?: readonly string[];
+  readonly except?: string[];
 }
 
 /** A flow added by hand to one workload. */
@@ -106,15 +118,15 @@ export interface DerivedFlows {
 /** The peer of a workload's pods. */
 export function workloadPeer(network: WorkloadNetwork, isolated: boolean): FlowPeer {
   const { name, namespace, selector, dnsName } = network.pods;
-  return { kind: 'pods', name, namespace, selector, dnsName, isolated };
+  return { kind: PeerKind.PODS, name, namespace, selector, dnsName, isolated };
 }
 
 /** A peer named by hand, as a flow end. */
 export function handPeer(peer: PeerSpec): FlowPeer {
-  if (peer.kind === 'cidr') return { kind: 'cidr', name: peer.cidr!, cidr: peer.cidr, except: peer.except, isolated: false };
-  if (peer.kind === 'anywhere') return { kind: 'anywhere', name: 'anywhere', isolated: false };
+  if (peer.kind === PeerKind.CIDR) return { kind: PeerKind.CIDR, name: peer.cidr!, cidr: peer.cidr, except: peer.except, isolated: false };
+  if (peer.kind === PeerKind.ANYWHERE) return { kind: PeerKind.ANYWHERE, name: 'anywhere', isolated: false };
   const labels = Object.entries(peer.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  return { kind: 'pods', name: labels ? `${peer.namespace}/${labels}` : `${peer.namespace}/*`, namespace: peer.namespace, selector: peer.selector, isolated: false };
+  return { kind: PeerKind.PODS, name: labels ? `${peer.namespace}/${labels}` : `${peer.namespace}/*`, namespace: peer.namespace, selector: peer.selector, isolated: false };
 }
 
 /** A key telling peers apart: the same key, the same pods or addresses. */
@@ -135,25 +147,25 @@ export function deriveFlows(context: FlowContext): DerivedFlows {
     if (!flows.has(key)) flows.set(key, { from, to, port, protocol, purpose });
   };
   const dnsPeers: FlowPeer[] = [
-    { kind: 'pods', name: 'kube-dns', namespace: context.dns.namespace, selector: context.dns.selector, isolated: false },
-    ...context.dns.cidrs.map((cidr) => handPeer({ kind: 'cidr', cidr })),
+    { kind: PeerKind.PODS, name: 'kube-dns', namespace: context.dns.namespace, selector: context.dns.selector, isolated: false },
+    ...context.dns.cidrs.map((cidr) => handPeer({ kind: PeerKind.CIDR, cidr })),
   ];
-  const istiod: FlowPeer = { kind: 'pods', name: 'istiod', namespace: context.istioNamespace, selector: ISTIOD_POD_LABELS, isolated: false };
+  const istiod: FlowPeer = { kind: PeerKind.PODS, name: 'istiod', namespace: context.istioNamespace, selector: ISTIOD_POD_LABELS, isolated: false };
 
   for (const network of context.isolated) {
     const self = workloadPeer(network, true);
     for (const dns of dnsPeers) {
-      add(self, dns, DNS_PORT, 'UDP', 'dns');
-      add(self, dns, DNS_PORT, 'TCP', 'dns');
+      add(self, dns, DNS_PORT, TransportProtocol.UDP, 'dns');
+      add(self, dns, DNS_PORT, TransportProtocol.TCP, 'dns');
     }
-    if (network.pods.mesh) add(self, istiod, ISTIOD_XDS_PORT, 'TCP', 'xds');
+    if (network.pods.mesh) add(self, istiod, ISTIOD_XDS_PORT, TransportProtocol.TCP, 'xds');
 
     for (const call of callsOf(network, context)) {
       const target = resolveCall(call, context.known, isIsolated);
       if (target === undefined) {
         const host = (call as { host: string }).host;
         const covered = network.egressRules.some((r) => r.covers(host, call.port))
-          || context.extra.some((e) => e.network === network && e.direction === 'egress' && e.peer.kind !== 'pods' && e.port === call.port);
+          || context.extra.some((e) => e.network === network && e.direction === 'egress' && e.peer.kind !== PeerKind.PODS && e.port === call.port);
         if (!covered) {
           problem(call.owner, {
             prop: call.prop,
@@ -171,7 +183,7 @@ export function deriveFlows(context: FlowContext): DerivedFlows {
         });
         continue;
       }
-      add(self, target, call.port, 'TCP', call.purpose);
+      add(self, target, call.port, TransportProtocol.TCP, call.purpose);
     }
 
     network.egressRules.forEach((rule, i) => {
@@ -187,19 +199,19 @@ export function deriveFlows(context: FlowContext): DerivedFlows {
     });
 
     if (network.pods.kubernetesApi && context.kubernetesApi) {
-      for (const cidr of context.kubernetesApi.cidrs) add(self, handPeer({ kind: 'cidr', cidr }), context.kubernetesApi.port, 'TCP', 'kubernetes api');
+      for (const cidr of context.kubernetesApi.cidrs) add(self, handPeer({ kind: PeerKind.CIDR, cidr }), context.kubernetesApi.port, TransportProtocol.TCP, 'kubernetes api');
     }
     const external = network.external;
     if (external) {
-      const sources = external.cidrs ? external.cidrs.map((cidr) => handPeer({ kind: 'cidr', cidr })) : [handPeer({ kind: 'anywhere' })];
-      for (const source of sources) add(source, self, external.port, 'TCP', external.purpose);
+      const sources = external.cidrs ? external.cidrs.map((cidr) => handPeer({ kind: PeerKind.CIDR, cidr })) : [handPeer({ kind: PeerKind.ANYWHERE })];
+      for (const source of sources) add(source, self, external.port, TransportProtocol.TCP, external.purpose);
     }
     const prometheus = context.prometheus;
     if (prometheus && network.pods.kind === 'Deployment') {
-      const scraper = handPeer({ kind: 'pods', namespace: prometheus.namespace, selector: prometheus.selector });
-      add(scraper, self, prometheus.port, 'TCP', 'metrics');
+      const scraper = handPeer({ kind: PeerKind.PODS, namespace: prometheus.namespace, selector: prometheus.selector });
+      add(scraper, self, prometheus.port, TransportProtocol.TCP, 'metrics');
       // A workload that serves its own metrics elsewhere (a front proxy's statistics on its probe port) is scraped there too.
-      if (network.metricsPort !== undefined && network.metricsPort !== prometheus.port) add(scraper, self, network.metricsPort, 'TCP', 'metrics');
+      if (network.metricsPort !== undefined && network.metricsPort !== prometheus.port) add(scraper, self, network.metricsPort, TransportProtocol.TCP, 'metrics');
     }
   }
 
@@ -208,7 +220,7 @@ export function deriveFlows(context: FlowContext): DerivedFlows {
   for (const caller of context.known.filter((n) => !isolated.has(n))) {
     for (const call of callsOf(caller, context)) {
       const target = resolveCall(call, context.known, isIsolated);
-      if (target && ours.has(peerKey(target))) add(workloadPeer(caller, isIsolated(caller)), target, call.port, 'TCP', call.purpose);
+      if (target && ours.has(peerKey(target))) add(workloadPeer(caller, isIsolated(caller)), target, call.port, TransportProtocol.TCP, call.purpose);
     }
   }
   // Flows by hand come last.
@@ -229,8 +241,8 @@ function callsOf(network: WorkloadNetwork, context: FlowContext): Array<Call & {
 /** The peer of an egress rule. */
 function egressPeer(rule: EgressRule): FlowPeer {
   return rule.kind === 'cidr'
-    ? handPeer({ kind: 'cidr', cidr: rule.destination, except: rule.except.length > 0 ? rule.except : undefined })
-    : { kind: 'fqdn', name: rule.destination, fqdn: rule.destination, isolated: false };
+    ? handPeer({ kind: PeerKind.CIDR, cidr: rule.destination, except: rule.except.length > 0 ? rule.except : undefined })
+    : { kind: PeerKind.FQDN, name: rule.destination, fqdn: rule.destination, isolated: false };
 }
 
 /**
@@ -247,10 +259,10 @@ function resolveCall(call: Call, known: readonly WorkloadNetwork[], isolated: (n
   if (!service) return undefined;
   const network = known.find((n) => n.pods.dnsName !== undefined && n.pods.name === service.service && n.pods.namespace === service.namespace);
   if (network) return workloadPeer(network, isolated(network));
-  return { kind: 'pods', name: call.host, namespace: service.namespace, dnsName: call.host, isolated: false };
+  return { kind: PeerKind.PODS, name: call.host, namespace: service.namespace, dnsName: call.host, isolated: false };
 }
 
 /** The pods of a workload built outside the library, by its selector. */
 function foreignPeer(workload: IObservableWorkload): FlowPeer {
-  return { kind: 'pods', name: workload.name, namespace: workload.namespace, selector: workload.selector, dnsName: workload.dnsName, isolated: false };
+  return { kind: PeerKind.PODS, name: workload.name, namespace: workload.namespace, selector: workload.selector, dnsName: workload.dnsName, isolated: false };
 }

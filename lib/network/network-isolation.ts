@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { portError } from '../common/addresses';
 import { ConfigurationError, PropChecker } from '../common/errors';
+import { frozenList } from '../common/frozen';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
 import { dns1123LabelError } from '../common/names';
@@ -9,7 +10,7 @@ import { ISTIO_SYSTEM_NAMESPACE, MeshTelemetry } from '../istio/mesh-resources';
 import { TransportProtocol, checkCidr } from '../workload/egress';
 import { WorkloadNetwork, networkOf, networksUnder } from '../workload/network';
 import { DEFAULT_DENY_NAME, DEFAULT_DNS_NAMESPACE, DEFAULT_DNS_POD_LABELS, NETWORK_POLICY_COMPONENT } from './defaults';
-import { ExtraFlow, FlowContext, FlowPeer, NetworkFlow, PeerSpec, deriveFlows, handPeer, peerKey, workloadPeer } from './flows';
+import { ExtraFlow, FlowContext, FlowPeer, NetworkFlow, PeerKind, PeerSpec, deriveFlows, handPeer, peerKey, workloadPeer } from './flows';
 import { ciliumFqdnSpec, defaultDenySpec, networkPolicySpec } from './policies';
 
 /** Which CNI writes egress to DNS names, which networking.k8s.io/v1 cannot express. */
@@ -24,17 +25,17 @@ export enum FqdnPolicy {
 export class NetworkPeer {
   /** Pods of a namespace: all of them, or those with every label of `podSelector`. */
   public static pods(namespace: string, podSelector?: Record<string, string>): NetworkPeer {
-    return new NetworkPeer({ kind: 'pods', namespace, selector: podSelector ? { ...podSelector } : undefined });
+    return new NetworkPeer({ kind: PeerKind.PODS, namespace, selector: podSelector ? { ...podSelector } : undefined });
   }
 
   /** An IPv4 or IPv6 block, less the blocks in `except`. */
   public static cidr(cidr: string, except?: string[]): NetworkPeer {
-    return new NetworkPeer({ kind: 'cidr', cidr, except: except && except.length > 0 ? [...except] : undefined });
+    return new NetworkPeer({ kind: PeerKind.CIDR, cidr, except: except && except.length > 0 ? [...except] : undefined });
   }
 
   /** Any address (ingress only: a rule without `from`). */
   public static anywhere(): NetworkPeer {
-    return new NetworkPeer({ kind: 'anywhere' });
+    return new NetworkPeer({ kind: PeerKind.ANYWHERE });
   }
 
   private constructor(
@@ -101,7 +102,7 @@ export interface AllowedIngress {
   readonly port?: number;
   /**
    * The transport protocol.
-   * @default 'TCP'
+   * @default TransportProtocol.TCP
    */
   readonly protocol?: TransportProtocol;
   /** Why, for the flow list and the diagram. */
@@ -118,7 +119,7 @@ export interface AllowedEgress {
   readonly port: number;
   /**
    * The transport protocol.
-   * @default 'TCP'
+   * @default TransportProtocol.TCP
    */
   readonly protocol?: TransportProtocol;
   /** Why, for the flow list and the diagram. */
@@ -176,11 +177,11 @@ export interface NetworkIsolationProps {
  */
 export class NetworkIsolation extends Construct {
   /** The allowed flows, in the order derived; every other flow to and from the isolated pods is denied. */
-  public readonly flows: readonly NetworkFlow[];
+  public readonly flows: NetworkFlow[];
   /** The namespaces of the isolated workloads, each with a default deny (written here, or by an earlier NetworkIsolation of the app). */
-  public readonly namespaces: readonly string[];
+  public readonly namespaces: string[];
   /** The NetworkPolicy (and CiliumNetworkPolicy) objects. */
-  public readonly policies: readonly ApiObject[];
+  public readonly policies: ApiObject[];
   /** The isolated workloads (set once they are checked). */
   private readonly isolated: readonly WorkloadNetwork[];
 
@@ -246,10 +247,10 @@ export class NetworkIsolation extends Construct {
     // Reported where the fix goes: the workload's props (the first with a problem), else this construct's.
     const [first] = derived.problems;
     if (first) throw new ConfigurationError(first[0].node.path, first[1]);
-    this.flows = Object.freeze(derived.flows.map((f) => Object.freeze(f)));
+    this.flows = frozenList(derived.flows.map((f) => Object.freeze(f)));
 
     const sorted = [...isolated].sort((a, b) => a.pods.namespace.localeCompare(b.pods.namespace) || a.pods.name.localeCompare(b.pods.name));
-    this.namespaces = Object.freeze([...new Set(sorted.map((n) => n.pods.namespace))]);
+    this.namespaces = frozenList([...new Set(sorted.map((n) => n.pods.namespace))]);
     // Every object's identity is checked before the first is made: a construct that throws has made none.
     const objects: Array<{ apiVersion: string; kind: string; name: string; namespace: string; labels: Record<string, string>; spec: Record<string, unknown> }> = [];
     const write = (apiVersion: string, kind: string, name: string, namespace: string, spec: Record<string, unknown>) => {
@@ -267,7 +268,7 @@ export class NetworkIsolation extends Construct {
       if (cilium) write('cilium.io/v2', 'CiliumNetworkPolicy', n.pods.name, n.pods.namespace, cilium);
     }
     checker.throwIfAny();
-    this.policies = Object.freeze(objects.map((o) => new ApiObject(this, `${o.kind}.${o.namespace}.${o.name}`, {
+    this.policies = frozenList(objects.map((o) => new ApiObject(this, `${o.kind}.${o.namespace}.${o.name}`, {
       apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace, labels: o.labels }, spec: o.spec,
     })));
 
@@ -285,7 +286,7 @@ export class NetworkIsolation extends Construct {
     const key = (from: FlowPeer, to: FlowPeer, f: NetworkFlow) => `${peerKey(from)}>${peerKey(to)}:${f.protocol}/${f.port}`;
     const written = new Set(this.flows.map((f) => key(f.from, f.to, f)));
     // A flow to (or from) pods is allowed by one written to (or from) their whole namespace.
-    const wide = (p: FlowPeer) => (p.kind === 'pods' ? [p, handPeer({ kind: 'pods', namespace: p.namespace })] : [p]);
+    const wide = (p: FlowPeer) => (p.kind === PeerKind.PODS ? [p, handPeer({ kind: PeerKind.PODS, namespace: p.namespace })] : [p]);
     const allowed = (f: NetworkFlow) => wide(f.from).some((from) => wide(f.to).some((to) => written.has(key(from, to, f))));
     const now = deriveFlows(contextNow());
     return [
@@ -330,17 +331,17 @@ function extraFlow(checker: PropChecker, prop: string, isolated: readonly Worklo
   const network = candidates.length === 1 && isolated.includes(candidates[0]) ? candidates[0] : undefined;
   checker.check(network !== undefined, workloadProp, `(${workload.node.path}) is not one workload this NetworkIsolation isolates`, 'name a workload construct under its scope or in include');
   const spec = peer.spec;
-  if (spec.kind === 'cidr') checkCidr(checker, peerProp, spec.cidr!, spec.except, `${peerProp}.except`);
-  if (spec.kind === 'pods') {
+  if (spec.kind === PeerKind.CIDR) checkCidr(checker, peerProp, spec.cidr!, spec.except, `${peerProp}.except`);
+  if (spec.kind === PeerKind.PODS) {
     const error = dns1123LabelError(spec.namespace!);
     checker.check(error === undefined, peerProp, `namespace ${error}`, 'use an existing namespace name');
     checkMetadataMap(checker, `${peerProp}.podSelector`, spec.selector, 'labels');
   }
-  checker.check(direction === 'ingress' || spec.kind !== 'anywhere', peerProp, 'is anywhere, which would open all egress', 'give the pods or the block the workload calls');
+  checker.check(direction === 'ingress' || spec.kind !== PeerKind.ANYWHERE, peerProp, 'is anywhere, which would open all egress', 'give the pods or the block the workload calls');
   checker.check(purpose.trim().length > 0, `${prop}.purpose`, 'is empty', 'say why the flow is needed');
   if (!network) return undefined;
   const resolvedPort = port ?? network.pods.ports[0]?.port;
   const portProblem = resolvedPort === undefined ? 'is not given and the workload listens on no port' : portError(resolvedPort);
   if (!checker.check(portProblem === undefined, `${prop}.port`, portProblem ?? '', 'give the port') || resolvedPort === undefined) return undefined;
-  return { network, direction, peer: spec, port: resolvedPort, protocol: protocol ?? 'TCP', purpose };
+  return { network, direction, peer: spec, port: resolvedPort, protocol: protocol ?? TransportProtocol.TCP, purpose };
 }

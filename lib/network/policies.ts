@@ -4,7 +4,7 @@
  * exactly its flows, and, for DNS-name egress, a cilium.io/v2 CiliumNetworkPolicy.
  */
 import { DNS_PORT, NAMESPACE_NAME_LABEL } from './defaults';
-import { FlowPeer, NetworkFlow, peerKey } from './flows';
+import { FlowPeer, NetworkFlow, PeerKind, peerKey } from './flows';
 
 /** The spec of a namespace's default deny: every pod isolated for ingress and egress, nothing allowed. */
 export function defaultDenySpec(): Record<string, unknown> {
@@ -13,13 +13,13 @@ export function defaultDenySpec(): Record<string, unknown> {
 
 /** A flow end as a NetworkPolicyPeer; `undefined` for any address (a rule without `from`). */
 export function policyPeer(peer: FlowPeer): Record<string, unknown> | undefined {
-  if (peer.kind === 'pods') {
+  if (peer.kind === PeerKind.PODS) {
     return {
       namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } },
       ...(peer.selector ? { podSelector: { matchLabels: { ...peer.selector } } } : {}),
     };
   }
-  if (peer.kind === 'cidr') return { ipBlock: { cidr: peer.cidr, ...(peer.except ? { except: [...peer.except] } : {}) } };
+  if (peer.kind === PeerKind.CIDR) return { ipBlock: { cidr: peer.cidr, ...(peer.except ? { except: [...peer.except] } : {}) } };
   return undefined;
 }
 
@@ -43,7 +43,7 @@ function rules(flows: readonly NetworkFlow[], other: (f: NetworkFlow) => FlowPee
 export function networkPolicySpec(workload: FlowPeer, flows: readonly NetworkFlow[]): Record<string, unknown> {
   const key = peerKey(workload);
   const ingress = rules(flows.filter((f) => peerKey(f.to) === key), (f) => f.from, 'from');
-  const egress = rules(flows.filter((f) => peerKey(f.from) === key && f.to.kind !== 'fqdn'), (f) => f.to, 'to');
+  const egress = rules(flows.filter((f) => peerKey(f.from) === key && f.to.kind !== PeerKind.FQDN), (f) => f.to, 'to');
   return {
     podSelector: { matchLabels: { ...workload.selector } },
     policyTypes: ['Ingress', 'Egress'],
@@ -63,7 +63,7 @@ export function networkPolicySpec(workload: FlowPeer, flows: readonly NetworkFlo
 export function ciliumFqdnSpec(workload: FlowPeer, flows: readonly NetworkFlow[], dns: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }): Record<string, unknown> | undefined {
   const key = peerKey(workload);
   const byName = new Map<string, Array<{ port: string; protocol: string }>>();
-  for (const flow of flows.filter((f) => peerKey(f.from) === key && f.to.kind === 'fqdn')) {
+  for (const flow of flows.filter((f) => peerKey(f.from) === key && f.to.kind === PeerKind.FQDN)) {
     byName.set(flow.to.fqdn!, [...(byName.get(flow.to.fqdn!) ?? []), { port: String(flow.port), protocol: flow.protocol }]);
   }
   if (byName.size === 0) return undefined;

@@ -3,5 +3,6 @@ export type { ProductionReadinessValidationProps, ValidationContextLike } from '
 export { ProductionReadiness } from './production-readiness';
 export type { EnforceOptions } from './production-readiness';
 export { Level } from './rule';
-export type { Finding, PodSecurityLevel, ReadinessOptions } from './rule';
+export { PodSecurityLevel } from './rule';
+export type { Finding, ReadinessOptions } from './rule';
 export { PRODUCTION_READINESS_RULES } from './rules';

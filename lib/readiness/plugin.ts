@@ -12,6 +12,11 @@ const PLUGIN_PLACE = 'cdk8s.yaml validations: ProductionReadinessValidation prop
  * The part of cdk8s-cli's validation context this plugin uses
  * (cdk8s-cli/lib/plugins/validation.d.ts: ValidationContext), declared here
  * so that the library does not depend on the CLI at run time.
+ *
+ * JavaScript only, whatever language the app is written in: cdk8s-cli loads
+ * the plugin into its own Node.js process from cdk8s.yaml, so it is not part
+ * of the jsii API.
+ * @jsii ignore
  */
 export interface ValidationContextLike {
   /** The synthesized manifest files. */
@@ -32,7 +37,14 @@ export interface ValidationContextLike {
   readonly logger: { log(message: string): void };
 }
 
-/** Properties of the plugin, from `properties:` in cdk8s.yaml. */
+/**
+ * Properties of the plugin, from `properties:` in cdk8s.yaml.
+ *
+ * JavaScript only, whatever language the app is written in: cdk8s-cli loads
+ * the plugin into its own Node.js process from cdk8s.yaml, so it is not part
+ * of the jsii API.
+ * @jsii ignore
+ */
 export interface ProductionReadinessValidationProps {
   /**
    * Health-check requests per second one pod may receive before OBS-HCL1 warns.
@@ -41,7 +53,7 @@ export interface ProductionReadinessValidationProps {
   readonly healthCheckBudgetRps?: number;
   /**
    * The Pod Security Standards profile the pods are checked against.
-   * @default 'restricted'
+   * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
@@ -69,6 +81,11 @@ export interface ProductionReadinessValidationProps {
  *     version: 0.1.0
  *     class: ProductionReadinessValidation
  * ```
+ *
+ * JavaScript only, whatever language the app is written in: cdk8s-cli loads
+ * the plugin into its own Node.js process from cdk8s.yaml, so it is not part
+ * of the jsii API.
+ * @jsii ignore
  */
 export class ProductionReadinessValidation {
   private readonly options: ReadinessOptions;

@@ -16,7 +16,12 @@ export enum Level {
  * `baseline` prevents known privilege escalations, `restricted` adds the
  * current pod-hardening practices on top.
  */
-export type PodSecurityLevel = 'restricted' | 'baseline';
+export enum PodSecurityLevel {
+  /** The restricted profile: current pod hardening best practice. */
+  RESTRICTED = 'restricted',
+  /** The baseline profile: prevents known privilege escalations. */
+  BASELINE = 'baseline',
+}
 
 /** Options the rules read. */
 export interface ReadinessOptions {
@@ -29,7 +34,7 @@ export interface ReadinessOptions {
   /**
    * The Pod Security Standards profile every pod is checked against (the
    * `OBS-PSS-` rules); a control of the profile that a pod breaks is an error.
-   * @default 'restricted'
+   * @default PodSecurityLevel.RESTRICTED
    */
   readonly podSecurity?: PodSecurityLevel;
   /**
@@ -75,8 +80,8 @@ export function resolveOptions(options: ReadinessOptions, ruleIds: readonly stri
   const problems: PropProblem[] = [];
   const budget = options.healthCheckBudgetRps ?? DEFAULT_HEALTH_CHECK_BUDGET_RPS;
   if (!(Number.isFinite(budget) && budget > 0)) problems.push({ prop: 'healthCheckBudgetRps', problem: `(${quote(budget)}) must be a positive number`, fix: 'give the health-check requests per second one pod may take, such as 1' });
-  const level = options.podSecurity ?? 'restricted';
-  if (level !== 'restricted' && level !== 'baseline') problems.push({ prop: 'podSecurity', problem: `(${quote(level)}) is not a Pod Security Standards profile this library checks`, fix: "use 'restricted' or 'baseline'" });
+  const level = options.podSecurity ?? PodSecurityLevel.RESTRICTED;
+  if (level !== PodSecurityLevel.RESTRICTED && level !== PodSecurityLevel.BASELINE) problems.push({ prop: 'podSecurity', problem: `(${quote(level)}) is not a Pod Security Standards profile this library checks`, fix: "use 'restricted' or 'baseline'" });
   const version = options.podSecurityVersion ?? 'latest';
   const match = POLICY_VERSION.exec(version);
   if (version !== 'latest' && !match) problems.push({ prop: 'podSecurityVersion', problem: `(${quote(version)}) is not a policy version`, fix: `use 'latest' or 'v1.<minor>', such as 'v1.${NEWEST_POD_SECURITY_MINOR}'` });

@@ -69,6 +69,20 @@ export const DEFAULT_READINESS: ProbeSettings = { periodSeconds: 5, timeoutSecon
 export const DEFAULT_MAX_STARTUP = Duration.minutes(2);
 const DEFAULT_STARTUP_PERIOD_SECONDS = 5;
 
+/** Options of {@link Startup.probe}. */
+export interface StartupProbeOptions {
+  /**
+   * How long the process may take to start serving its liveness endpoint.
+   * @default 2 minutes
+   */
+  readonly maxStartupTime?: Duration;
+  /**
+   * How often the startup probe asks.
+   * @default 5 seconds
+   */
+  readonly period?: Duration;
+}
+
 /**
  * How a slow start is protected from the liveness probe.
  *
@@ -80,7 +94,7 @@ export class Startup {
    * A startup probe on the liveness endpoint that allows up to `maxStartupTime`;
    * liveness and readiness begin once it passes.
    */
-  public static probe(options: { readonly maxStartupTime?: Duration; readonly period?: Duration } = {}): Startup {
+  public static probe(options: StartupProbeOptions = {}): Startup {
     return new Startup('probe', options.maxStartupTime ?? DEFAULT_MAX_STARTUP, options.period ?? Duration.seconds(DEFAULT_STARTUP_PERIOD_SECONDS));
   }
 

@@ -6,10 +6,10 @@ import {
   ANNOTATION_PODS_AT_PEAK, ANNOTATION_PROTOCOL, ANNOTATION_RPS_PER_POD,
 } from '../common/annotations';
 import { PropChecker } from '../common/errors';
-import { frozen } from '../common/frozen';
+import { frozen, frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
-import { ImageReference, parseImage } from '../common/image';
+import { ParsedImage, parseImage } from '../common/image';
 import { checkMetadataMap } from '../common/labels';
 import { sizeBytes } from '../common/quantities';
 import { MeshProps, MeshSidecar, MeshSidecarFeature } from '../istio/sidecar';
@@ -222,7 +222,7 @@ export class ObservableService extends Construct implements IObservableWorkload 
   /** The resolved health contract (endpoints and probe timing). */
   public readonly health: HealthContract;
   /** The parsed image reference. */
-  public readonly image: ImageReference & { readonly ref: string };
+  public readonly image: ParsedImage;
   /** The resolved container resources. */
   public readonly resources: ResolvedResources;
   /** How many pods run (a fixed count is min = max). */
@@ -248,9 +248,9 @@ export class ObservableService extends Construct implements IObservableWorkload 
   /** The graceful shutdown: the pre-stop delay and the grace period. */
   public readonly shutdown: ShutdownPlan;
   /** The services this one calls, as declared. */
-  public readonly dependsOn: readonly IObservableWorkload[];
+  public readonly dependsOn: IObservableWorkload[];
   /** Destinations outside the cluster the pods may reach, as declared (`egress`). */
-  public readonly externalEgress: readonly EgressRule[];
+  public readonly externalEgress: EgressRule[];
   private readonly network: WorkloadNetwork;
 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
@@ -289,12 +289,12 @@ export class ObservableService extends Construct implements IObservableWorkload 
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
     checkMetadataMap(checker, 'podLabels', props.podLabels, 'labels');
     checkMetadataMap(checker, 'podAnnotations', props.podAnnotations, 'annotations');
-    this.dependsOn = Object.freeze([...(props.dependsOn ?? [])]);
+    this.dependsOn = frozenList([...(props.dependsOn ?? [])]);
     this.dependsOn.forEach((d, i) => {
       checker.check(d.dnsName !== this.dnsName, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
       checker.check(this.dependsOn.findIndex((e) => e.dnsName === d.dnsName) === i, `dependsOn[${i}]`, `(${d.dnsName}) is listed twice`, 'list each service once');
     });
-    this.externalEgress = Object.freeze([...(props.egress ?? [])]);
+    this.externalEgress = frozenList([...(props.egress ?? [])]);
     checkEgressRules(checker, 'egress', this.externalEgress);
     const tmpSize = props.tmpSize ?? DEFAULT_TMP_SIZE;
     checker.check(sizeBytes(tmpSize) >= 1024 * 1024, 'tmpSize', `(${tmpSize.asString()}) must be at least 1Mi`, 'give the scratch space the application writes to /tmp, such as Size.mebibytes(64)');
@@ -393,8 +393,8 @@ export class ObservableService extends Construct implements IObservableWorkload 
    * Where the pods send traffic because of their features, such as the
    * tracing backend (and, for a front proxy, the proxy's own spans).
    */
-  public get egress(): readonly NetworkDestination[] {
-    return Object.freeze(this.network.calls.flatMap((c) => ('host' in c ? [Object.freeze({ host: c.host, port: c.port, purpose: c.purpose })] : [])));
+  public get egress(): NetworkDestination[] {
+    return frozenList(this.network.calls.flatMap((c) => ('host' in c ? [Object.freeze({ host: c.host, port: c.port, purpose: c.purpose })] : [])));
   }
 }
 

@@ -23,10 +23,25 @@ export interface CollectorConfig {
   /** Extensions by component id, such as `health_check`. */
   readonly extensions?: Record<string, unknown>;
   /** The extensions that run and the pipelines, each naming its receivers, processors and exporters. */
-  readonly service?: {
-    readonly extensions?: string[];
-    readonly pipelines?: Record<string, { receivers?: string[]; processors?: string[]; exporters?: string[] }>;
-  };
+  readonly service?: CollectorServiceConfig;
+}
+
+/** The `service:` section of a collector config. */
+export interface CollectorServiceConfig {
+  /** The extensions that run. */
+  readonly extensions?: string[];
+  /** The pipelines by id, such as `traces`. */
+  readonly pipelines?: Record<string, CollectorPipeline>;
+}
+
+/** One pipeline: the component ids it runs. */
+export interface CollectorPipeline {
+  /** Its receivers. */
+  readonly receivers?: string[];
+  /** Its processors, in order. */
+  readonly processors?: string[];
+  /** Its exporters. */
+  readonly exporters?: string[];
 }
 
 /**

@@ -175,17 +175,17 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     checker.check(props.exporters.length > 0, 'exporters', 'is empty', 'give at least one exporter, such as OtelExporter.elasticApm(...)');
     const ids = props.exporters.map((e) => e.id);
     checker.check(new Set(ids).size === ids.length, 'exporters', `name the same component twice (${ids.join(', ')})`, 'give each OTLP exporter its own name');
-    const envNames = props.exporters.flatMap((e) => e.secretEnv.map((s) => s.name));
+    const envNames = props.exporters.flatMap((e) => e._secretEnv.map((s) => s.name));
     checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.join(', ')})`, 'give the exporters distinct names');
     props.exporters.forEach((e, i) => {
-      for (const p of e.problems) checker.check(false, `exporters[${i}].${p.prop}`, p.problem, p.fix);
+      for (const p of e._problems) checker.check(false, `exporters[${i}].${p.prop}`, p.problem, p.fix);
       // A pod reads Secrets of its own namespace only (kubernetes.io/docs/concepts/configuration/secret):
       // a collector elsewhere would fail to start with CreateContainerConfigError.
       // A Secret is elsewhere when the exporter says where its Secrets are (ECK's), or when a
       // Secret object given to it was made in another namespace.
       const elsewhere = new Map<string, string[]>();
-      for (const ref of [...e.secretEnv, ...e.secretFiles]) {
-        const namespace = secretNamespace(ref) ?? e.secretsNamespace;
+      for (const ref of [...e._secretEnv, ...e._secretFiles]) {
+        const namespace = secretNamespace(ref) ?? e._secretsNamespace;
         if (namespace === undefined || namespace === this.namespace) continue;
         elsewhere.set(namespace, [...new Set([...(elsewhere.get(namespace) ?? []), ref.secretName ?? ref.secret?.name ?? ''])]);
       }
@@ -237,7 +237,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       if (!named.has(name)) named.set(name, kplus.Secret.fromSecretName(this, `Secret-${name}`, name));
       return named.get(name)!;
     };
-    const env = props.exporters.flatMap((e) => e.secretEnv.map((s) => [s.name, kplus.EnvValue.fromSecretValue({ secret: secret(s), key: s.key })] as const));
+    const env = props.exporters.flatMap((e) => e._secretEnv.map((s) => [s.name, kplus.EnvValue.fromSecretValue({ secret: secret(s), key: s.key })] as const));
     const workload = buildWorkload(this, {
       identity,
       podAnnotations: {},
@@ -272,7 +272,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       // The k8s attributes processor watches pods, namespaces and replicasets.
       callsKubernetesApi: true,
     });
-    props.exporters.forEach((e, i) => workload.network.calls.push(...e.destinations.map((d) => ({ ...d, prop: `exporters[${i}]` }))));
+    props.exporters.forEach((e, i) => workload.network.calls.push(...e._destinations.map((d) => ({ ...d, prop: `exporters[${i}]` }))));
     workload.network.egressRules.push(...(props.egress ?? []));
     this.deployment = workload.deployment;
     this.service = workload.service;
@@ -280,7 +280,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     this.disruptionBudget = workload.disruptionBudget;
     file.mountOn(this.deployment);
     // CA certificates the exporters trust, each file mounted read-only from its Secret.
-    for (const f of props.exporters.flatMap((e) => e.secretFiles)) {
+    for (const f of props.exporters.flatMap((e) => e._secretFiles)) {
       const dir = f.path.slice(0, f.path.lastIndexOf('/'));
       const volume = kplus.Volume.fromSecret(this, `SecretVolume-${f.volume}`, secret(f), { name: f.volume, items: { [f.key]: { path: f.path.slice(dir.length + 1) } } });
       this.deployment.containers[0].mount(dir, volume, { readOnly: true });

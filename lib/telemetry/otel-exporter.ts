@@ -83,15 +83,23 @@ export interface EckApmServerExporterOptions {
   readonly name?: string;
 }
 
+/** The transport of an OTLP exporter. */
+export enum OtlpProtocol {
+  /** OTLP over gRPC (`otlp_grpc`). */
+  GRPC = 'grpc',
+  /** OTLP over HTTP (`otlp_http`). */
+  HTTP = 'http',
+}
+
 /** Options of {@link OtelExporter.otlp}. */
 export interface OtlpExporterOptions {
   /** `host:port` for gRPC, or a URL for HTTP. */
   readonly endpoint: string;
   /**
    * OTLP over gRPC (`otlp_grpc`) or HTTP (`otlp_http`).
-   * @default 'grpc'
+   * @default OtlpProtocol.GRPC
    */
-  readonly protocol?: 'grpc' | 'http';
+  readonly protocol?: OtlpProtocol;
   /**
    * A bearer token for the `Authorization` header.
    * @default - no Authorization header
@@ -145,8 +153,8 @@ export class OtelExporter {
     const apm = OtelExporter.apm(options.name, `${options.apmServer}-apm-http.${options.namespace}.svc`, ELASTIC_APM_PORT,
       { secretName: `${options.apmServer}-apm-token`, key: 'secret-token' }, { secretName: `${options.apmServer}-apm-http-certs-public`, key: 'ca.crt' }, false, options.namespace);
     // A bad name is reported once, not again through the host and Secret names derived from it.
-    const own = apm.problems.filter((p) => p.prop === 'name');
-    return problems.length > 0 ? new OtelExporter(apm.id, apm.config, apm.secretEnv, [...problems, ...own], apm.destinations, apm.secretFiles, apm.secretsNamespace) : apm;
+    const own = apm._problems.filter((p) => p.prop === 'name');
+    return problems.length > 0 ? new OtelExporter(apm.id, apm.config, apm._secretEnv, [...problems, ...own], apm._destinations, apm._secretFiles, apm._secretsNamespace) : apm;
   }
 
   private static apm(exporterName: string | undefined, host: string, port: number, token: SecretKey, ca: SecretKey | undefined, insecure: boolean, secretsNamespace: string | undefined): OtelExporter {
@@ -177,7 +185,7 @@ export class OtelExporter {
     const config: Record<string, unknown> = { endpoint: options.endpoint };
     if (options.bearerToken) config.headers = { Authorization: `Bearer \${env:${tokenVar}}` };
     if (options.insecure) config.tls = { insecure: true };
-    const http = options.protocol === 'http';
+    const http = options.protocol === OtlpProtocol.HTTP;
     // otlp_http takes a base URL; otlp_grpc a gRPC target, host:port with an optional scheme.
     const endpointOk = (http ? HTTP_URL : GRPC_TARGET).test(options.endpoint);
     const problems = [
@@ -210,16 +218,16 @@ export class OtelExporter {
     public readonly id: string,
     /** The exporter's config. */
     public readonly config: Readonly<Record<string, unknown>>,
-    /** Environment variables read from Secrets. */
-    public readonly secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
-    /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. */
-    public readonly problems: readonly PropProblem[],
-    /** Where the exporter sends: host and port of each endpoint. */
-    public readonly destinations: readonly NetworkDestination[],
-    /** Files mounted from Secrets: the volume's name and the file's path in the container. */
-    public readonly secretFiles: ReadonlyArray<{ readonly volume: string; readonly path: string } & SecretKey> = [],
-    /** The namespace the Secrets are in, when known: the collector must run there. */
-    public readonly secretsNamespace?: string,
+    /** Environment variables read from Secrets. @internal */
+    public readonly _secretEnv: ReadonlyArray<{ readonly name: string } & SecretKey>,
+    /** What is wrong with the options (`prop` names the option); the collector reports each under `exporters[i].<prop>`. @internal */
+    public readonly _problems: readonly PropProblem[],
+    /** Where the exporter sends: host and port of each endpoint. @internal */
+    public readonly _destinations: readonly NetworkDestination[],
+    /** Files mounted from Secrets: the volume's name and the file's path in the container. @internal */
+    public readonly _secretFiles: ReadonlyArray<{ readonly volume: string; readonly path: string } & SecretKey> = [],
+    /** The namespace the Secrets are in, when known: the collector must run there. @internal */
+    public readonly _secretsNamespace?: string,
   ) {}
 }
 

@@ -33,6 +33,25 @@ export enum PropagationStyle {
   BAGGAGE = 'baggage',
 }
 
+/** Options of {@link DatadogAgent.clusterService}. */
+export interface DatadogAgentServiceOptions {
+  /**
+   * The agent's Service.
+   * @default 'datadog'
+   */
+  readonly service?: string;
+  /**
+   * The Service's namespace.
+   * @default 'datadog'
+   */
+  readonly namespace?: string;
+  /**
+   * The trace intake port.
+   * @default 8126
+   */
+  readonly port?: number;
+}
+
 /** How workloads reach the Datadog agent's trace intake. */
 export class DatadogAgent {
   /**
@@ -41,7 +60,7 @@ export class DatadogAgent {
    * from an environment variable, and a ConfigMap cannot take Downward API
    * values (kubernetes.io/docs/concepts/workloads/pods/downward-api).
    */
-  public static clusterService(options: { readonly service?: string; readonly namespace?: string; readonly port?: number } = {}): DatadogAgent {
+  public static clusterService(options: DatadogAgentServiceOptions = {}): DatadogAgent {
     const service = options.service ?? DEFAULT_DATADOG_AGENT_SERVICE;
     const namespace = options.namespace ?? DEFAULT_DATADOG_AGENT_NAMESPACE;
     return new DatadogAgent('cluster-service', `${service}.${namespace}.svc.cluster.local`, options.port ?? DATADOG_APM_PORT, undefined);
@@ -179,7 +198,7 @@ export class Tracing {
    * services are set to both Datadog headers and W3C Trace Context;
    * OpenTelemetry services to W3C Trace Context and Baggage.
    */
-  public get servicePropagation(): readonly PropagationStyle[] {
+  public get servicePropagation(): PropagationStyle[] {
     return this.provider === TracingProvider.DATADOG
       ? [PropagationStyle.DATADOG, PropagationStyle.TRACECONTEXT]
       : [PropagationStyle.TRACECONTEXT, PropagationStyle.BAGGAGE];

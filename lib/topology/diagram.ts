@@ -13,7 +13,7 @@ import { Construct, IConstruct } from 'constructs';
 import { afterSynthesis } from '../common/synthesis';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { MockBackend } from '../loadtest/mock-backend';
-import { FlowPeer } from '../network/flows';
+import { FlowPeer, PeerKind } from '../network/flows';
 import { NetworkIsolation } from '../network/network-isolation';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
@@ -85,7 +85,7 @@ export function renderTopology(scope: IConstruct): string {
     for (const u of f.upstreams) {
       const target = id('svc', u.host);
       edge(`${front} -->|${label(u.http2 ? 'HTTP/2' : 'HTTP/1.1')}| ${target}`);
-      edge(`${front} -.->|${label(`active check ${'grpcService' in u.healthCheck ? `gRPC ${u.healthCheck.grpcService}` : `GET ${u.healthCheck.httpPath}`} ${every}`)}| ${target}`);
+      edge(`${front} -.->|${label(`active check ${u.healthCheck.grpcService !== undefined ? `gRPC ${u.healthCheck.grpcService}` : `GET ${u.healthCheck.httpPath}`} ${every}`)}| ${target}`);
     }
     const monitoring = Object.entries(f.externalHealthPaths);
     if (monitoring.length > 0) {
@@ -130,8 +130,8 @@ function peerNode(peer: FlowPeer, port: number, lines: string[]): string {
     const existing = candidates.find(drawn);
     if (existing) return existing;
   }
-  const text = peer.kind === 'pods' ? `${peer.name}${peer.dnsName ? '' : ` (${peer.namespace})`}` : peer.name;
-  const node = id(peer.kind === 'pods' ? 'pods' : peer.kind, peer.kind === 'pods' ? `${peer.namespace}_${peer.name}` : peer.name);
+  const text = peer.kind === PeerKind.PODS ? `${peer.name}${peer.dnsName ? '' : ` (${peer.namespace})`}` : peer.name;
+  const node = id(peer.kind === PeerKind.PODS ? 'pods' : peer.kind, peer.kind === PeerKind.PODS ? `${peer.namespace}_${peer.name}` : peer.name);
   lines.push(`  ${node}([${label(text)}])`);
   return node;
 }

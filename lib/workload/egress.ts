@@ -1,8 +1,14 @@
 import { exceptError, fqdnError, fqdnMatches, ipInCidr, parseCidr, parseIp, portError } from '../common/addresses';
 import { PropChecker } from '../common/errors';
+import { frozenList } from '../common/frozen';
 
-/** The transport protocol of a rule. */
-export type TransportProtocol = 'TCP' | 'UDP';
+/** The transport protocol of a rule or a flow. */
+export enum TransportProtocol {
+  /** TCP. */
+  TCP = 'TCP',
+  /** UDP. */
+  UDP = 'UDP',
+}
 
 /** Options of {@link EgressRule.fqdn}. */
 export interface EgressRuleOptions {
@@ -10,7 +16,7 @@ export interface EgressRuleOptions {
   readonly ports: number[];
   /**
    * The transport protocol.
-   * @default 'TCP'
+   * @default TransportProtocol.TCP
    */
   readonly protocol?: TransportProtocol;
   /**
@@ -50,7 +56,7 @@ export class EgressRule {
   }
 
   /** The destination's ports. */
-  public readonly ports: readonly number[];
+  public readonly ports: number[];
   /** The transport protocol. */
   public readonly protocol: TransportProtocol;
   /** Why the pods call the destination. */
@@ -62,11 +68,11 @@ export class EgressRule {
     /** The CIDR block, or the DNS name (lower case). */
     public readonly destination: string,
     /** Blocks inside the CIDR block that stay denied. */
-    public readonly except: readonly string[],
+    public readonly except: string[],
     options: EgressRuleOptions,
   ) {
-    this.ports = Object.freeze([...options.ports]);
-    this.protocol = options.protocol ?? 'TCP';
+    this.ports = frozenList([...options.ports]);
+    this.protocol = options.protocol ?? TransportProtocol.TCP;
     this.purpose = options.purpose ?? 'external';
     Object.freeze(this.except);
   }
@@ -77,7 +83,7 @@ export class EgressRule {
    * cover a name it is declared for (the library cannot resolve names).
    */
   public covers(host: string, port: number): boolean {
-    if (this.protocol !== 'TCP' || !this.ports.includes(port)) return false;
+    if (this.protocol !== TransportProtocol.TCP || !this.ports.includes(port)) return false;
     const ip = parseIp(host);
     if (this.kind === 'fqdn') return ip === undefined && fqdnMatches(this.destination, host);
     if (!ip) return true;
@@ -103,7 +109,7 @@ export function checkEgressRules(checker: PropChecker, prop: string, rules: read
       checker.check(problem === undefined, `${at}.ports[${j}]`, problem ?? '', 'give the port the destination listens on, such as 443');
     });
     checker.check(new Set(rule.ports).size === rule.ports.length, `${at}.ports`, `(${rule.ports.join(', ')}) lists a port twice`, 'list each port once');
-    checker.check(rule.protocol === 'TCP' || rule.protocol === 'UDP', `${at}.protocol`, `(${rule.protocol}) must be TCP or UDP`, "use 'TCP'");
+    checker.check(rule.protocol === TransportProtocol.TCP || rule.protocol === TransportProtocol.UDP, `${at}.protocol`, `(${rule.protocol}) must be TCP or UDP`, 'use TransportProtocol.TCP');
   });
 }
 

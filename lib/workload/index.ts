@@ -1,10 +1,10 @@
 export { DisruptionBudget } from './capacity';
 export type { AutoscalingProps, CapacityPlan, ReplicaRange, ThroughputProps } from './capacity';
-export { EgressRule } from './egress';
-export type { CidrEgressRuleOptions, EgressRuleOptions, TransportProtocol } from './egress';
+export { EgressRule, TransportProtocol } from './egress';
+export type { CidrEgressRuleOptions, EgressRuleOptions } from './egress';
 export type { IObservableWorkload, NetworkDestination } from './observable-workload';
 export { NodeGroup, SpreadMode, TopologySpread } from './placement';
-export type { ResolvedResources } from './resources';
+export type { ResolvedCpu, ResolvedMemory, ResolvedResources } from './resources';
 export type { SecurityProps } from './security';
-export { PreStopAction } from './shutdown';
+export { PreStopAction, PreStopActionKind } from './shutdown';
 export type { GracefulShutdownProps, ShutdownPlan } from './shutdown';

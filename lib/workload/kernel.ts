@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Identity } from '../common/identity';
 import { ImageReference, isPinned } from '../common/image';
 import { DisruptionBudget, ReplicaRange } from './capacity';
+import { TransportProtocol } from './egress';
 import { WorkloadNetwork, registerNetwork } from './network';
 import { NodeGroup, TopologySpread, topologySpreadConstraints } from './placement';
 import { HostPathMount, PodFeatureBinding, WorkloadPort } from './pod-feature';
@@ -166,7 +167,7 @@ export function buildWorkload(scope: Construct, spec: WorkloadSpec): Workload {
     name: identity.name,
     namespace: identity.namespace,
     selector: identity.selector,
-    ports: spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: 'TCP' })),
+    ports: spec.ports.map((p) => ({ name: p.name, port: p.port, protocol: TransportProtocol.TCP })),
     dnsName: identity.dnsName,
     mesh: spec.mesh ?? false,
     kubernetesApi: spec.callsKubernetesApi ?? false,

@@ -30,9 +30,9 @@ export interface IObservableWorkload extends IConstruct {
   /** Its recommended labels. */
   readonly labels: { readonly [key: string]: string };
   /** Where its pods send traffic because of their features (the tracing backend, ...). */
-  readonly egress: readonly NetworkDestination[];
-  /** The workloads its pods call, as declared (`dependsOn`); none when absent. */
-  readonly dependsOn?: readonly IObservableWorkload[];
-  /** Destinations outside the cluster its pods may reach, as declared; none when absent. */
-  readonly externalEgress?: readonly EgressRule[];
+  readonly egress: NetworkDestination[];
+  /** The workloads its pods call, as declared (`dependsOn`). */
+  readonly dependsOn: IObservableWorkload[];
+  /** Destinations outside the cluster its pods may reach, as declared. */
+  readonly externalEgress: EgressRule[];
 }

@@ -57,7 +57,7 @@ export class TopologySpread {
 
   private constructor(
     /** The node labels that define the failure domains. */
-    public readonly topologyKeys: readonly string[],
+    public readonly topologyKeys: string[],
     /** Whether the spread is required or preferred. */
     public readonly mode: SpreadMode,
   ) {}

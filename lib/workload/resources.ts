@@ -20,12 +20,28 @@ export const DEFAULT_RESOURCES = {
   memory: { request: Size.mebibytes(256), limit: Size.mebibytes(256) },
 };
 
+/** A resolved CPU request and limit. */
+export interface ResolvedCpu {
+  /** What the scheduler reserves. */
+  readonly request: Cpu;
+  /** Where the container is throttled. */
+  readonly limit: Cpu;
+}
+
+/** A resolved memory request and limit. */
+export interface ResolvedMemory {
+  /** What the scheduler reserves. */
+  readonly request: Size;
+  /** Above which the container is killed. */
+  readonly limit: Size;
+}
+
 /** Resolved resources: every request and limit present. */
 export interface ResolvedResources {
   /** The CPU request (what the scheduler reserves) and limit (where the container is throttled). */
-  readonly cpu: { readonly request: Cpu; readonly limit: Cpu };
+  readonly cpu: ResolvedCpu;
   /** The memory request and limit (above which the container is killed). */
-  readonly memory: { readonly request: Size; readonly limit: Size };
+  readonly memory: ResolvedMemory;
 }
 
 /** Fills in defaults and checks that every request is positive and not above its limit. */

@@ -27,16 +27,28 @@ export const DEFAULT_SHUTDOWN_DELAY = Duration.seconds(10);
 /** Default time the application has after SIGTERM; with the delay, Kubernetes' own default grace period of 30 s. */
 export const DEFAULT_SHUTDOWN_DRAIN_TIME = Duration.seconds(20);
 
+/** Which pre-stop action a container has. */
+export enum PreStopActionKind {
+  /** The kubelet's `sleep` action. */
+  SLEEP = 'sleep',
+  /** A `sleep` binary run in the container. */
+  EXEC = 'exec',
+  /** An HTTP GET to the application. */
+  HTTP = 'http',
+  /** None. */
+  NONE = 'none',
+}
+
 /** How the container waits before it is signalled to stop. */
 export class PreStopAction {
   /** The kubelet's `sleep` action (Kubernetes 1.30+): works with any image. */
   public static sleep(): PreStopAction {
-    return new PreStopAction('sleep', undefined, undefined, undefined, {});
+    return new PreStopAction(PreStopActionKind.SLEEP, undefined, undefined, undefined, {});
   }
 
   /** Runs the image's own sleep binary (not in distroless images). */
   public static execSleep(binary: string = '/bin/sleep'): PreStopAction {
-    return new PreStopAction('exec', binary, undefined, undefined, {});
+    return new PreStopAction(PreStopActionKind.EXEC, binary, undefined, undefined, {});
   }
 
   /**
@@ -45,17 +57,17 @@ export class PreStopAction {
    * first port), with `headers`.
    */
   public static httpGet(path: string, port?: number, headers: { readonly [name: string]: string } = {}): PreStopAction {
-    return new PreStopAction('http', undefined, path, port, headers);
+    return new PreStopAction(PreStopActionKind.HTTP, undefined, path, port, headers);
   }
 
   /** No pre-stop action: SIGTERM comes at once (for workloads no Service routes to). */
   public static none(): PreStopAction {
-    return new PreStopAction('none', undefined, undefined, undefined, {});
+    return new PreStopAction(PreStopActionKind.NONE, undefined, undefined, undefined, {});
   }
 
   private constructor(
     /** Which action. */
-    public readonly kind: 'sleep' | 'exec' | 'http' | 'none',
+    public readonly kind: PreStopActionKind,
     /** The sleep binary, for `execSleep`. */
     public readonly binary: string | undefined,
     /** The path, for `httpGet`. */
@@ -96,7 +108,7 @@ export interface ShutdownPlan {
   /** The pod's `terminationGracePeriodSeconds`: the delay plus the drain time. */
   readonly gracePeriodSeconds: number;
   /** The action, as chosen or defaulted. */
-  readonly action: PreStopAction['kind'];
+  readonly action: PreStopActionKind;
 }
 
 /** The graceful shutdown as a pod feature: the pre-stop hook and the grace period. `plan` is set once bound. */
@@ -116,15 +128,15 @@ export class ShutdownFeature implements IPodFeature {
     };
     const sleepSupported = kubernetesVersion.atLeast(SLEEP_ACTION_SINCE);
     const action = this.props.action ?? (sleepSupported ? PreStopAction.sleep() : PreStopAction.none());
-    const delay = action.kind === 'none' ? 0 : seconds('delay', this.props.delay ?? DEFAULT_SHUTDOWN_DELAY);
+    const delay = action.kind === PreStopActionKind.NONE ? 0 : seconds('delay', this.props.delay ?? DEFAULT_SHUTDOWN_DELAY);
     const drain = seconds('drainTime', this.props.drainTime ?? DEFAULT_SHUTDOWN_DRAIN_TIME);
-    if (action.kind === 'sleep') {
+    if (action.kind === PreStopActionKind.SLEEP) {
       checker.check(sleepSupported, 'shutdown.action', `(PreStopAction.sleep()) needs Kubernetes ${SLEEP_ACTION_SINCE.name} or newer (the pre-stop sleep action); the target is ${kubernetesVersion.name}`,
         'set KubernetesVersion.setTarget(app, KubernetesVersion.V1_30) or newer, or use PreStopAction.execSleep() for an image with a sleep binary, or PreStopAction.httpGet() for an application that waits');
       checker.check(delay >= 1, 'shutdown.delay', `(${delay}s) must be at least 1 second for the sleep action`, 'give the delay, or PreStopAction.none() for no pre-stop delay');
     }
-    if (action.kind === 'exec') checker.check((action.binary ?? '').startsWith('/'), 'shutdown.action', `binary (${action.binary}) must be an absolute path`, "use '/bin/sleep'");
-    if (action.kind === 'http') {
+    if (action.kind === PreStopActionKind.EXEC) checker.check((action.binary ?? '').startsWith('/'), 'shutdown.action', `binary (${action.binary}) must be an absolute path`, "use '/bin/sleep'");
+    if (action.kind === PreStopActionKind.HTTP) {
       checker.check((action.path ?? '').startsWith('/') && !/[\s?#]/.test(action.path ?? ''), 'shutdown.action', `path (${action.path}) must be an absolute path`, "use a path such as '/prestop'");
       const port = action.port ?? context.ports[0]?.port;
       checker.check(port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535, 'shutdown.action', `port (${port}) must be a port from 1 to 65535`, 'give the port the application answers the hook on');
@@ -140,9 +152,9 @@ export class ShutdownFeature implements IPodFeature {
     this.plan = { delaySeconds: delay, gracePeriodSeconds, action: action.kind };
     const binding: { terminationGracePeriodSeconds: number; preStop?: PodFeatureBinding['preStop'] } = { terminationGracePeriodSeconds: gracePeriodSeconds };
     // core/v1 LifecycleHandler: exactly one of sleep, exec, httpGet.
-    if (action.kind === 'sleep') binding.preStop = { sleep: { seconds: delay } };
-    if (action.kind === 'exec') binding.preStop = { exec: { command: [action.binary as string, String(delay)] } };
-    if (action.kind === 'http') {
+    if (action.kind === PreStopActionKind.SLEEP) binding.preStop = { sleep: { seconds: delay } };
+    if (action.kind === PreStopActionKind.EXEC) binding.preStop = { exec: { command: [action.binary as string, String(delay)] } };
+    if (action.kind === PreStopActionKind.HTTP) {
       const headers = Object.entries(action.headers).map(([name, value]) => ({ name, value }));
       binding.preStop = { httpGet: { path: action.path, port: action.port ?? context.ports[0]?.port, scheme: 'HTTP', ...(headers.length > 0 ? { httpHeaders: headers } : {}) } };
     }

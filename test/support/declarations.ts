@@ -9,7 +9,7 @@ import { Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import fc from 'fast-check';
 import { Construct } from 'constructs';
-import { DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, FrontLoadBalancer, IpFamily, ISTIO_1_10_MODEL, LoadTest, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, PrometheusAlerts, Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing } from '../../lib';
+import { DatadogAgent, DatadogMonitors, DatadogServiceDashboard, DisruptionBudget, FrontEnvoy, FrontLoadBalancer, IpFamily, ISTIO_1_10_MODEL, LoadTest, MeshDestinationRule, MeshPeerAuthentication, MeshSidecarScope, MeshTelemetry, MockBackend, NodeGroup, ObservableService, OtelCollector, OtelExporter, OtlpProtocol, PrometheusAlerts, Protocol, ProxyBenchmark, SidecarSizing, Signal, SpreadMode, Startup, TopologySpread, Tracing } from '../../lib';
 import { ISTIO_RESERVED_PORTS } from '../../lib/istio/sidecar';
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
@@ -401,7 +401,7 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
 
 export type ExporterDecl =
   | { readonly kind: 'elastic'; readonly name?: string; readonly host: string; readonly port?: number; readonly insecure?: boolean }
-  | { readonly kind: 'otlp'; readonly name: string; readonly endpoint: string; readonly protocol?: 'grpc' | 'http'; readonly bearer: boolean; readonly insecure?: boolean }
+  | { readonly kind: 'otlp'; readonly name: string; readonly endpoint: string; readonly protocol?: OtlpProtocol; readonly bearer: boolean; readonly insecure?: boolean }
   | { readonly kind: 'datadog'; readonly site?: string };
 
 export interface CollectorDecl {
@@ -421,11 +421,11 @@ const exporterDecl: fc.Arbitrary<ExporterDecl> = fc.oneof(
   fc.oneof(
     fc.record({
       kind: fc.constant('otlp' as const), name: exporterName, endpoint: fc.constantFrom('https://otlp.example.com:4317', 'tempo.tracing.svc.cluster.local:4317', '10.0.0.7:4317'),
-      protocol: opt(fc.constant('grpc' as const)), bearer: fc.boolean(), insecure: opt(fc.boolean()),
+      protocol: opt(fc.constant(OtlpProtocol.GRPC)), bearer: fc.boolean(), insecure: opt(fc.boolean()),
     }),
     fc.record({
       kind: fc.constant('otlp' as const), name: exporterName, endpoint: fc.constantFrom('https://otlp.example.com:4318', 'http://collector.observability:4318/otlp'),
-      protocol: fc.constant('http' as const), bearer: fc.boolean(), insecure: opt(fc.boolean()),
+      protocol: fc.constant(OtlpProtocol.HTTP), bearer: fc.boolean(), insecure: opt(fc.boolean()),
     }),
   ),
   fc.record({ kind: fc.constant('datadog' as const), site: opt(fc.constantFrom('datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com')) }),
@@ -434,7 +434,7 @@ const exporterDecl: fc.Arbitrary<ExporterDecl> = fc.oneof(
 /** The component id an exporter declaration gives: ids must be distinct in one collector. */
 function exporterKey(e: ExporterDecl): string {
   if (e.kind === 'datadog') return 'datadog';
-  return e.kind === 'elastic' ? `otlp_grpc/${e.name ?? 'elastic'}` : `${e.protocol === 'http' ? 'otlp_http' : 'otlp_grpc'}/${e.name}`;
+  return e.kind === 'elastic' ? `otlp_grpc/${e.name ?? 'elastic'}` : `${e.protocol === OtlpProtocol.HTTP ? 'otlp_http' : 'otlp_grpc'}/${e.name}`;
 }
 
 export const collectorDecl: fc.Arbitrary<CollectorDecl> = fc.record({
@@ -626,7 +626,7 @@ export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 
 
 export function buildOperations(scope: Construct, d: OperationsDecl): void {
   const services = d.services.map((s) => buildService(scope, s));
-  const runbookUrl = (signal: string, service?: ObservableService) => `https://runbooks.example.com/${service?.name ?? 'mesh'}/${signal}`;
+  const runbookUrl = 'https://runbooks.example.com/{service}/{signal}';
   new DatadogMonitors(scope, 'monitors', {
     services, env: d.env, notify: [...d.notify], runbookUrl, errorRate: d.errorRate, latencyP99Seconds: d.latency, controlPlane: d.controlPlane, tags: d.tags && [...d.tags],
   });

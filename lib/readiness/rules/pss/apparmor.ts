@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { perContainer, PodSecurityControl } from './policy';
 
 /**
@@ -27,7 +28,7 @@ function fieldProblem(securityContext: Manifest | undefined): string | undefined
  */
 export const appArmor: PodSecurityControl = {
   id: 'OBS-PSS-APPARMOR',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'AppArmor',
   explanation: 'An unconfined AppArmor profile lifts the runtime\'s default confinement from the container.',
   fix: 'Leave AppArmor unset, or use RuntimeDefault or a Localhost profile (annotation values runtime/default or localhost/<profile>).',

@@ -1,3 +1,4 @@
+import { PodSecurityLevel } from '../../rule';
 import { isWindows, perContainer, PodSecurityControl } from './policy';
 
 /** The one capability a restricted container may add. */
@@ -10,7 +11,7 @@ const RESTRICTED_ADD = 'NET_BIND_SERVICE';
  */
 export const capabilitiesRestricted: PodSecurityControl = {
   id: 'OBS-PSS-CAPABILITIES-RESTRICTED',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'capabilities (drop ALL)',
   explanation: 'A restricted container drops every capability and adds back at most NET_BIND_SERVICE, so that a compromised process holds no kernel privilege.',
   fix: 'Set securityContext.capabilities.drop: ["ALL"] on every container (ObservableService does), and add nothing but NET_BIND_SERVICE.',

@@ -1,3 +1,4 @@
+import { PodSecurityLevel } from '../../rule';
 import { perContainer, PodSecurityControl } from './policy';
 
 /**
@@ -12,7 +13,7 @@ export const BASELINE_CAPABILITIES: readonly string[] = [
 /** Capabilities, baseline (pod-security-admission policy/check_capabilities_baseline.go, policy 1.0). */
 export const capabilitiesBaseline: PodSecurityControl = {
   id: 'OBS-PSS-CAPABILITIES',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'capabilities',
   explanation: 'Capabilities beyond the runtime\'s default set (NET_RAW, SYS_ADMIN, …) give a container powers over the node\'s network or kernel.',
   fix: `Add no capability outside ${BASELINE_CAPABILITIES.join(', ')}.`,

@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { perContainer, PodSecurityControl } from './policy';
 
 /** The handlers a kubelet runs against a host: probes and lifecycle hooks. */
@@ -18,7 +19,7 @@ function hosts(handler: Manifest | undefined, where: string): string[] {
  */
 export const hostProbes: PodSecurityControl = {
   id: 'OBS-PSS-HOST-PROBES',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'probe and lifecycle hosts',
   explanation: 'A probe or lifecycle hook with a host makes the kubelet send requests from the node to that address: a way to reach what only the node can.',
   fix: 'Leave host unset in httpGet and tcpSocket probes and lifecycle hooks: they then reach the pod\'s own IP.',

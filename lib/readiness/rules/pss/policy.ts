@@ -89,10 +89,10 @@ export function podSecurityRules(controls: readonly PodSecurityControl[]): Rule[
     fix: control.fix,
     check: (model: ManifestModel, options: ResolvedOptions): Violation[] => {
       const { level, minor } = options.podSecurity;
-      if (control.level === 'restricted' && level !== 'restricted') return [];
+      if (control.level === PodSecurityLevel.RESTRICTED && level !== PodSecurityLevel.RESTRICTED) return [];
       const revision = revisionAt(control, minor);
       if (!revision) return [];
-      const replaced = level === 'restricted' && controls.some((other) => other.level === 'restricted'
+      const replaced = level === PodSecurityLevel.RESTRICTED && controls.some((other) => other.level === PodSecurityLevel.RESTRICTED
         && (other.overrides ?? []).some((o) => o.id === control.id && o.since <= minor) && revisionAt(other, minor) !== undefined);
       if (replaced) return [];
       return model.workloads.flatMap((w) => {

@@ -1,3 +1,4 @@
+import { PodSecurityLevel } from '../../rule';
 import { isWindows, perContainer, PodSecurityControl } from './policy';
 
 /**
@@ -6,7 +7,7 @@ import { isWindows, perContainer, PodSecurityControl } from './policy';
  */
 export const privilegeEscalation: PodSecurityControl = {
   id: 'OBS-PSS-PRIVILEGE-ESCALATION',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'privilege escalation',
   explanation: 'Unless allowPrivilegeEscalation is false, a setuid binary in the image can give the process more privileges than it started with.',
   fix: 'Set securityContext.allowPrivilegeEscalation: false on every container (ObservableService does).',

@@ -1,3 +1,4 @@
+import { PodSecurityLevel } from '../../rule';
 import { inUserNamespace, perContainer, PodSecurityControl, PodView } from './policy';
 
 function unmasked(pod: PodView): string[] {
@@ -15,12 +16,12 @@ function unmasked(pod: PodView): string[] {
  */
 export const procMount: PodSecurityControl = {
   id: 'OBS-PSS-PROC-MOUNT',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: '/proc mount type',
   explanation: 'An unmasked /proc exposes kernel interfaces the runtime hides from containers.',
   fix: 'Leave procMount unset (or Default); at baseline from 1.35 a pod with hostUsers: false may unmask it.',
   revisions: [
     { since: 0, check: unmasked },
-    { since: 35, check: (pod, level) => (level === 'baseline' && inUserNamespace(pod.spec) ? [] : unmasked(pod)) },
+    { since: 35, check: (pod, level) => (level === PodSecurityLevel.BASELINE && inUserNamespace(pod.spec) ? [] : unmasked(pod)) },
   ],
 };

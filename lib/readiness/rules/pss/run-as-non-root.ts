@@ -1,5 +1,6 @@
 import { inUserNamespace, PodSecurityControl, PodView } from './policy';
 import { describeContainer } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 
 function nonRoot(pod: PodView): string[] {
   const podValue = pod.spec.securityContext?.runAsNonRoot;
@@ -18,7 +19,7 @@ function nonRoot(pod: PodView): string[] {
  */
 export const runAsNonRoot: PodSecurityControl = {
   id: 'OBS-PSS-RUN-AS-NON-ROOT',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'running as non-root',
   explanation: 'Root in a container is root on the node once the container is escaped; runAsNonRoot makes the kubelet refuse to start a container as root.',
   fix: 'Set securityContext.runAsNonRoot: true on the pod (or every container), and set it false nowhere (ObservableService does).',

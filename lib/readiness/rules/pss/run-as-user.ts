@@ -1,3 +1,4 @@
+import { PodSecurityLevel } from '../../rule';
 import { inUserNamespace, perContainer, PodSecurityControl, PodView } from './policy';
 
 function notRoot(pod: PodView): string[] {
@@ -13,7 +14,7 @@ function notRoot(pod: PodView): string[] {
  */
 export const runAsUser: PodSecurityControl = {
   id: 'OBS-PSS-RUN-AS-USER',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'non-root user id',
   explanation: 'runAsUser: 0 runs the container as root, whatever the image says.',
   fix: 'Set runAsUser to a non-zero id, or leave it unset (ObservableService uses 65532).',

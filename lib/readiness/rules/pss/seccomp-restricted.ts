@@ -1,4 +1,5 @@
 import { describeContainer } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { isWindows, PodSecurityControl, PodView } from './policy';
 import { seccompFieldProblem } from './seccomp';
 
@@ -21,7 +22,7 @@ function required(pod: PodView): string[] {
  */
 export const seccompRestricted: PodSecurityControl = {
   id: 'OBS-PSS-SECCOMP-RESTRICTED',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'seccomp (required)',
   explanation: 'A restricted pod must run under a seccomp profile: the runtime default blocks the system calls containers have no use for.',
   fix: 'Set securityContext.seccompProfile.type: RuntimeDefault (or Localhost) on the pod, or on every container (ObservableService sets it on the pod).',

@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { perContainer, PodSecurityControl, PodView } from './policy';
 
 /** The seccomp annotations before the fields (k8s.io/api core/v1 annotation_key_constants.go). */
@@ -33,7 +34,7 @@ function fields(pod: PodView): string[] {
 /** Seccomp, baseline (pod-security-admission policy/check_seccompProfile_baseline.go: annotations until 1.18, fields from 1.19). */
 export const seccompBaseline: PodSecurityControl = {
   id: 'OBS-PSS-SECCOMP',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'seccomp',
   explanation: 'An Unconfined seccomp profile lets the container make every system call, including those the runtime default blocks.',
   fix: 'Leave seccompProfile unset, or set RuntimeDefault or Localhost (ObservableService sets RuntimeDefault).',

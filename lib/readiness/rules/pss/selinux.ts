@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { perContainer, PodSecurityControl } from './policy';
 
 /** SELinux types a pod may set (pod-security-admission policy/check_seLinuxOptions.go). */
@@ -19,7 +20,7 @@ function problem(options: Manifest | undefined, types: readonly string[]): strin
 /** SELinux (pod-security-admission policy/check_seLinuxOptions.go: revisions 1.0 and 1.31). */
 export const seLinux: PodSecurityControl = {
   id: 'OBS-PSS-SELINUX',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'SELinux',
   explanation: 'A custom SELinux user or role, or a type outside the container types, escapes the confinement SELinux gives containers.',
   fix: 'Set no SELinux user or role, and a type only among container_t, container_init_t, container_kvm_t (and container_engine_t from 1.31); level is free.',

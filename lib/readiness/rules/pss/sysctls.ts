@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { PodSecurityControl } from './policy';
 
 /**
@@ -16,7 +17,7 @@ const SAFE_SYSCTLS: ReadonlyArray<{ readonly since: number; readonly names: read
 /** Sysctls (pod-security-admission policy/check_sysctls.go). */
 export const sysctls: PodSecurityControl = {
   id: 'OBS-PSS-SYSCTLS',
-  level: 'baseline',
+  level: PodSecurityLevel.BASELINE,
   title: 'sysctls',
   explanation: 'A sysctl outside the namespaced safe set changes the kernel of the whole node, for every pod on it.',
   fix: 'Set only the safe sysctls of the policy version (kernel.shm_rmid_forced, net.ipv4.ip_local_port_range, net.ipv4.tcp_syncookies, …).',

@@ -1,4 +1,5 @@
 import { Manifest } from '../../model';
+import { PodSecurityLevel } from '../../rule';
 import { PodSecurityControl } from './policy';
 
 /**
@@ -10,7 +11,7 @@ const ALLOWED = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'im
 /** Volume types, restricted (pod-security-admission policy/check_restrictedVolumes.go, policy 1.0). Replaces hostPath volumes. */
 export const volumeTypes: PodSecurityControl = {
   id: 'OBS-PSS-VOLUME-TYPES',
-  level: 'restricted',
+  level: PodSecurityLevel.RESTRICTED,
   title: 'volume types',
   explanation: 'A restricted pod mounts only volumes the cluster manages (ConfigMaps, Secrets, emptyDir, projected, PVCs, CSI, …), not node paths or network file systems set up by hand.',
   fix: `Use only ${ALLOWED.join(', ')} volumes.`,
