@@ -1,7 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { ROOT, copyRepository } from './support/repository-copy';
+import { BUILD_ENV, ROOT, builtRepository } from './support/repository-copy';
 
 /**
  * What jsii makes of the sources, built afresh in a copy of the repository (so that neither a
@@ -10,21 +11,22 @@ import { ROOT, copyRepository } from './support/repository-copy';
  * jsii-pacmak generates from it.
  */
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-// No registry or GitHub look-up from jsii's tools, and no end-of-life banner for the pinned Node 20.
-// jsii-pacmak runs `npm pack` in a folder of its own, where the preload .npmrc names cannot be found.
-const env = { ...process.env, JSII_SILENCE_SUPPORT_WARNING: '1', JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20', NODE_OPTIONS: '' };
-let copy: ReturnType<typeof copyRepository>;
+// jsii-pacmak runs `npm pack` in a folder of its own, where the preload .npmrc names cannot be
+// found; and without the prepare script, which has built the copy already.
+const env = { ...BUILD_ENV, NODE_OPTIONS: '', npm_config_ignore_scripts: 'true' };
+let built: string;
+let out: string;
 
 beforeAll(() => {
-  copy = copyRepository('cdk8s-observable-jsii-');
-  execFileSync('npm', ['run', '--silent', 'compile'], { cwd: copy.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-}, 120_000);
+  built = builtRepository();
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-observable-jsii-'));
+}, 300_000);
 
-afterAll(() => copy?.remove());
+afterAll(() => out && fs.rmSync(out, { recursive: true, force: true }));
 
 test('docs/API.md is what jsii-docgen writes from the current sources (npm run build && npm run docs:api rewrites it)', () => {
-  execFileSync(bin('jsii-docgen'), ['--output', 'API.md'], { cwd: copy.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const generated = fs.readFileSync(path.join(copy.dir, 'API.md'), 'utf8');
+  execFileSync(bin('jsii-docgen'), ['--output', path.join(out, 'API.md')], { cwd: built, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const generated = fs.readFileSync(path.join(out, 'API.md'), 'utf8');
   const committed = fs.readFileSync(path.join(ROOT, 'docs', 'API.md'), 'utf8');
   expect(generated.length).toBeGreaterThan(100_000);
   expect(generated).toContain('### ObservableService');
@@ -33,8 +35,8 @@ test('docs/API.md is what jsii-docgen writes from the current sources (npm run b
 }, 60_000);
 
 test('the Python quick start (docs/python.md) uses only names, arguments and members of the generated Python module', () => {
-  execFileSync(bin('jsii-pacmak'), ['--targets', 'python', '--code-only', '--no-npmignore', '--outdir', 'dist-jsii'], { cwd: copy.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const module = path.join(copy.dir, 'dist-jsii', 'python', 'src', 'cdk8s_observable', '__init__.py');
+  execFileSync(bin('jsii-pacmak'), ['--targets', 'python', '--code-only', '--no-npmignore', '--outdir', out], { cwd: built, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const module = path.join(out, 'python', 'src', 'cdk8s_observable', '__init__.py');
   const check = (page: string) => {
     try {
       // `synth` is cdk8s's own App.synth.
@@ -46,7 +48,7 @@ test('the Python quick start (docs/python.md) uses only names, arguments and mem
   };
   expect(check(path.join(ROOT, 'docs', 'python.md'))).toEqual([]);
   // The check can fail: a keyword the constructor does not take, and a name the module lacks.
-  const wrong = path.join(copy.dir, 'wrong.md');
+  const wrong = path.join(out, 'wrong.md');
   fs.writeFileSync(wrong, '```python\nfrom cdk8s_observable import ObservableService, Nothing\nObservableService(None, "x", image="a/b:1", port=1, replica_count=2)\n```\n');
   expect(check(wrong)).toEqual([
     `${wrong}:2: cdk8s_observable has no Nothing`,

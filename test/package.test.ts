@@ -1,21 +1,18 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, copyRepository } from './support/repository-copy';
+import { ROOT, builtRepository } from './support/repository-copy';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
-/** The files `npm pack` puts in the tarball, packed from a copy of the repository so that its own build runs apart from build/. */
+/**
+ * The files `npm pack` puts in the tarball, packed from a copy of the repository built by its
+ * prepare script (npm run build), as `npm publish` would build it, apart from this checkout's
+ * build/; --ignore-scripts: that build has run; --offline: tests do not reach the registry.
+ */
 function packedFiles(): string[] {
-  const copy = copyRepository('cdk8s-observable-pack-');
-  try {
-    // Runs the prepare script (npm run build) in the copy, as `npm publish` would, then lists the
-    // tarball; --offline: tests do not reach the registry.
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--no-update-notifier'], { cwd: copy.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
-  } finally {
-    copy.remove();
-  }
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--ignore-scripts', '--no-update-notifier'], { cwd: builtRepository(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
 }
 
 test('the tarball holds the build output (.js, .d.ts and the jsii assembly), the Envoy schema, the bundled yaml, README, LICENSE and package.json, nothing else', () => {
