@@ -168,7 +168,7 @@ describe('ServiceLevelObjectives', () => {
     expect(props({ latency: { threshold: Duration.millis(300), target: 99 } })).toEqual(['latency.threshold']);
     expect(props({ prometheus: undefined, latency: { threshold: Duration.millis(250), target: 99.9 }, datadog: { env: 'production', notify } })).toEqual(['latency.target']);
     expect(props({ datadog: { env: 'production', notify, sloIds: { availability: 'abc' } } })).toEqual(['datadog.sloIds.availability']);
-    expect(props({ datadog: { env: 'production', notify: { page: ['pagerduty'], ticket: [] } } })).toEqual(['datadog.notify.page', 'datadog.notify.ticket']);
+    expect(props({ datadog: { env: 'production', notify: { page: ['pagerduty'], ticket: [] } } })).toEqual(['datadog.notify.page[0]', 'datadog.notify.ticket']);
     expect(props({ prometheus: undefined })).toEqual(['prometheus']);
     expect(props({ runbookUrl: 'see wiki' })).toEqual(['runbookUrl']);
   });

@@ -4,11 +4,13 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
+import { httpUrlError } from '../common/text';
 import { ObservableService } from '../service/observable-service';
 import { AlertThresholds, DEFAULT_ERROR_RATE, DEFAULT_LATENCY_P99 } from './datadog';
+import { recordingRunbooks } from './datadog-text';
 import { istioSli } from './prometheus-sli';
 
 /** The 5xx share (for gRPC, server-failure statuses) of a service's requests over 5 minutes, from its sidecar. */
@@ -68,6 +70,12 @@ export class PrometheusAlerts extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusAlertsProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      services: ['array', 'list the services to watch'],
+      runbookUrl: ['function', 'give a function (signal, service) => the URL of its runbook page'],
+    });
+    props.services.forEach((s, i) => checker.check(s instanceof ObservableService, `services[${i}]`, `(${quote(s)}) is not an ObservableService`, 'list ObservableService constructs'));
+    checker.throwIfAny();
     checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
     props.services.forEach((service, i) => {
       checker.check(service.mesh !== undefined, `services[${i}]`, `(${service.name}) has no Istio sidecar, so istio_requests_total has no series for it and its alerts would never fire`,
@@ -78,14 +86,21 @@ export class PrometheusAlerts extends Construct {
     checker.throwIfAny();
     const errorRate = props.errorRate ?? DEFAULT_ERROR_RATE;
     const latency = props.latencyP99Seconds ?? DEFAULT_LATENCY_P99;
+    // Every link is checked before the rule is made: Prometheus expands `{{` in annotations as a template.
+    const runbooks = recordingRunbooks(props.runbookUrl);
     const groups = props.services.map((s) => ({
       name: `${s.namespace}.${s.name}`,
       rules: [
-        ...rules('ServiceErrorRate', errorRateExpr(s), errorRate, `The 5xx rate of ${s.name}`, props.runbookUrl('error-rate', s), s),
+        ...rules('ServiceErrorRate', errorRateExpr(s), errorRate, `The 5xx rate of ${s.name}`, runbooks.fn('error-rate', s), s),
         ...rules('ServiceLatencyP99', latencyP99Expr(s), { critical: latency.critical * 1000, warning: latency.warning === undefined ? undefined : latency.warning * 1000 },
-          `The p99 latency (ms) of ${s.name}`, props.runbookUrl('latency-p99', s), s),
+          `The p99 latency (ms) of ${s.name}`, runbooks.fn('latency-p99', s), s),
       ],
     }));
+    for (const { args: [signal, service], url } of runbooks.given) {
+      const problem = httpUrlError(url);
+      checker.check(problem === undefined, 'runbookUrl', `gives an unusable link for ${signal} of ${service.name}: ${problem}`, 'return the http(s) URL of the runbook page of each signal');
+    }
+    checker.throwIfAny();
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
