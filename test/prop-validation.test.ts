@@ -44,6 +44,11 @@ describe('error messages quote values safely', () => {
     expect(long).toBe(`"${'x'.repeat(200)}…(100000 characters)"`);
   });
 
+  test('a value String() cannot print (no prototype) is quoted by its type', () => {
+    expect(quote(Object.create(null))).toBe('"[object Object]"');
+    expect(quote(Symbol('x'))).toBe('"Symbol(x)"');
+  });
+
   test('a user key with a newline in a prop name cannot add a line to the message', () => {
     const c = chart();
     const error = constructError(() => new ObservableService(c, 'web', { image: IMAGE, port: 8080, podLabels: { 'team\nshop/web: ok': 'x' } }));

@@ -152,6 +152,15 @@ function visible(text: string): string {
   return text.replace(INVISIBLE_CHARACTERS, escapeCharacter);
 }
 
+/** A value that is not a string, as text: what `String()` gives, or its type where that throws (an object without a prototype). */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** Text cut to 200 characters, saying how long it was. */
 function cut(text: string): string {
   return text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…(${text.length} characters)` : text;
@@ -165,6 +174,6 @@ function cut(text: string): string {
  * @internal
  */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : String(value);
+  const text = typeof value === 'string' ? value : describe(value);
   return `"${visible(cut(text).replace(/["\\]/g, (c) => `\\${c}`))}"`;
 }
