@@ -216,7 +216,7 @@ describe('Datadog monitors', () => {
 
   test('bad input: no handle, a warning above critical, a runbook that is not a URL', () => {
     const p = product();
-    expect(constructError(() => new DatadogMonitors(p.chart, 'a', monitorsProps(p, { notify: ['slack'] }))).problems[0].prop).toBe('notify');
+    expect(constructError(() => new DatadogMonitors(p.chart, 'a', monitorsProps(p, { notify: ['slack'] }))).problems[0].prop).toBe('notify[0]');
     expect(constructError(() => new DatadogMonitors(p.chart, 'b', monitorsProps(p, { errorRate: { critical: 0.01, warning: 0.05 } }))).problems[0].prop).toBe('errorRate.warning');
     expect(constructError(() => new DatadogMonitors(p.chart, 'c', monitorsProps(p, { runbookUrl: 'see wiki' }))).problems.map((x) => `${x.prop} ${x.problem}`))
       .toEqual(['runbookUrl ("see wiki") must be an http(s) URL']);

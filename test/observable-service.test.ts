@@ -310,7 +310,7 @@ describe('bad input is a construct-time error naming the construct path and the 
     ['zero replicas', { replicas: 0 }, 'replicas', /at least 1/],
     ['identical health paths', { health: { endpoints: { live: '/health', ready: '/health' } } }, 'health.endpoints', /three distinct endpoints/],
     ['relative health path', { health: { endpoints: { ready: 'ready' } } }, 'health.endpoints.ready', /must start with '\/'/],
-    ['health path with a query', { health: { endpoints: { live: '/live?full=1' } } }, 'health.endpoints.live', /without spaces, query/],
+    ['health path with a query', { health: { endpoints: { live: '/live?full=1' } } }, 'health.endpoints.live', /URL path characters only .*no whitespace, control character, quote, brace, '\?' or '#'/],
     ['timeout above period', { health: { liveness: { period: Duration.seconds(5), timeout: Duration.seconds(10) } } }, 'health.liveness.timeout', /longer than the period/],
     ['sub-second period', { health: { readiness: { period: Duration.millis(500) } } }, 'health.readiness.period', /whole number of seconds/],
     ['zero failure threshold', { health: { readiness: { failureThreshold: 0 } } }, 'health.readiness.failureThreshold', /at least 1/],

@@ -16,15 +16,13 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import fc from 'fast-check';
 import { Construct } from 'constructs';
 import { parse, parseAllDocuments } from 'yaml';
-import { checkCollectorPipelines, ConfigurationError, Signal, validateEnvoyConfig } from '../lib';
-import { apiServerErrors } from './support/api-validation';
-import { crdSchemaErrors, hasCrdSchema } from './support/crd-schema';
-import { datadogCrdErrors } from './support/datadog-crd';
+import { checkCollectorPipelines, ConfigurationError, OtlpProtocol, Signal, validateEnvoyConfig } from '../lib';
+import { crdSchemaErrors } from './support/crd-schema';
 import {
   CollectorDecl, FrontEnvoyDecl, MeshDecl, OperationsDecl, ServiceDecl, buildCollector, buildFrontEnvoy, buildMesh, buildOperations, buildService,
   collectorDecl, declarationChart, dnsLabel, frontEnvoyDecl, meshDecl, operationsDecl, serviceDecl,
 } from './support/declarations';
-import { kubernetesSchemaErrors } from './support/kubernetes-schema';
+import { objectErrors } from './support/object-errors';
 import { Manifest } from './support/synth';
 
 const DEFAULT_SEED = 20261121;
@@ -65,10 +63,7 @@ interface Loosened {
 function emittedErrors(manifests: Manifest[], crds: Manifest[], loosened: Loosened = {}): string[] {
   const errors: string[] = [];
   for (const m of manifests) {
-    errors.push(...apiServerErrors(m));
-    if (hasCrdSchema(m)) crds.push(m);
-    else if (String(m.apiVersion).startsWith('datadoghq.com/')) errors.push(...datadogCrdErrors(m));
-    else errors.push(...kubernetesSchemaErrors(m));
+    errors.push(...objectErrors(m, crds));
     if (m.kind === 'ConfigMap' && m.data?.['envoy.json'] !== undefined) {
       const config = JSON.parse(m.data['envoy.json']);
       errors.push(...validateEnvoyConfig(config).map((i) => `${m.metadata.name} envoy.json ${i.path}: ${i.message}`));
@@ -242,6 +237,10 @@ const SERVICE_MUTATIONS: Array<Mutation<ServiceDecl>> = [
   { name: 'a variable name with =', prop: 'env.A=B', mutate: (d) => service(d, { env: { 'A=B': 'x' } }) },
   { name: 'an annotation key with a space', prop: 'serviceAnnotations', mutate: (d) => service(d, { serviceAnnotations: { 'load balancer': 'internal' } }) },
   { name: 'an empty /tmp', prop: 'tmpSize', mutate: (d) => service(d, { tmpMi: 0 }) },
+  { name: 'a health path with a space', prop: 'health.endpoints.live', applies: (d) => !d.grpc, mutate: (d) => service(d, { health: { ...d.health, endpoints: ['/li ve', '/ready', '/healthz'] } }) },
+  { name: 'an argument with a NUL', prop: 'args[0]', mutate: (d) => service(d, { args: ['--mode\u0000x'] }) },
+  { name: 'an OTLP host with a path', prop: 'tracing.host', mutate: (d) => service(d, { tracing: { kind: 'otel', host: 'otel.example.com/v1', port: 4317, sampling: 10 } }) },
+  { name: 'an agent port of 0', prop: 'tracing.port', mutate: (d) => service(d, { tracing: { kind: 'otel', host: 'otel.example.com', port: 0, sampling: 10 } }) },
 ];
 
 const front = (d: FrontEnvoyDecl, patch: Partial<FrontEnvoyDecl>): FrontEnvoyDecl => ({ ...d, ...patch });
@@ -267,6 +266,7 @@ const FRONT_ENVOY_MUTATIONS: Array<Mutation<FrontEnvoyDecl>> = [
   { name: 'Envoy answering /healthz', prop: 'healthCheck.path', mutate: (d) => front(d, { healthPath: '/healthz' }) },
   { name: "Envoy answering a routed application's health path", prop: 'healthCheck.path', applies: (d) => routedHealthz(d) !== undefined, mutate: (d) => front(d, { healthPath: routedHealthz(d) }) },
   { name: 'a relative health path', prop: 'healthCheck.path', mutate: (d) => front(d, { healthPath: '_envoy/health' }) },
+  { name: 'a health path with a query', prop: 'healthCheck.path', mutate: (d) => front(d, { healthPath: '/_lb?full=1' }) },
   { name: 'listener and admin on one port', prop: 'listenerPort', mutate: (d) => front(d, { ports: [8080, 8080, 9902] }) },
   { name: 'listener port 0', prop: 'listenerPort', mutate: (d) => front(d, { ports: [0, 9901, 9902] }) },
   { name: 'health check timeout above interval', prop: 'upstreamHealthCheck.timeout', mutate: (d) => front(d, { upstreamHealthCheck: { ...timing, timeoutMs: 6000 } }) },
@@ -307,10 +307,15 @@ const COLLECTOR_MUTATIONS: Array<Mutation<CollectorDecl>> = [
   { name: 'a node group with a space', prop: 'nodeGroup.name', mutate: (d) => collector(d, { nodeGroup: 'general purpose' }) },
   { name: 'an Elastic APM host with a scheme', prop: 'exporters[0].host', mutate: (d) => collector(d, { exporters: [{ kind: 'elastic', host: 'https://apm.example.com' }] }) },
   { name: 'an OTLP endpoint with a space', prop: 'exporters[0].endpoint', mutate: (d) => collector(d, { exporters: [{ kind: 'otlp', name: 'tempo', endpoint: 'tempo example:4317', bearer: false }] }) },
+  {
+    name: 'an OTLP endpoint the collector would expand', prop: 'exporters[0].endpoint',
+    mutate: (d) => collector(d, { exporters: [{ kind: 'otlp', name: 'tempo', protocol: OtlpProtocol.HTTP, endpoint: 'https://otlp.example.com/${file:/etc/passwd}', bearer: false }] }),
+  },
 ];
 
 const MESH_MUTATIONS: Array<Mutation<MeshDecl>> = [
   { name: 'an egress host without a namespace', prop: 'extraHosts[0]', construct: () => 'sidecar', mutate: (d) => ({ ...d, sidecar: { service: 0, dependsOn: [], extraHosts: ['api.example.com'] } }) },
+  { name: 'a partial wildcard egress host', prop: 'extraHosts[0]', construct: () => 'sidecar', mutate: (d) => ({ ...d, sidecar: { service: 0, dependsOn: [], extraHosts: ['*/a*.example.com'] } }) },
   { name: 'a service depending on itself', prop: 'dependsOn', construct: () => 'sidecar', mutate: (d) => ({ ...d, sidecar: { service: 0, dependsOn: [0], extraHosts: [] } }) },
   { name: 'zero connections', prop: 'connectionPool.maxConnections', construct: () => 'destination-rule', mutate: (d) => ({ ...d, destinationRule: { service: 0, connectionPool: { maxConnections: 0 } } }) },
   { name: 'zero connect timeout', prop: 'connectionPool.connectTimeout', construct: () => 'destination-rule', mutate: (d) => ({ ...d, destinationRule: { service: 0, connectionPool: { connectTimeoutMs: 0 } } }) },
@@ -326,8 +331,14 @@ const load = (d: OperationsDecl, patch: Partial<OperationsDecl['load']>): Operat
 const mock = (d: OperationsDecl, route: Partial<OperationsDecl['mock']['routes'][number]>, patch: Partial<OperationsDecl['mock']> = {}): OperationsDecl =>
   ops(d, { mock: { ...d.mock, ...patch, routes: [{ ...d.mock.routes[0], ...route }, ...d.mock.routes.slice(1)] } });
 const OPERATIONS_MUTATIONS: Array<Mutation<OperationsDecl>> = [
-  { name: 'a handle without @', prop: 'notify', construct: () => 'monitors', mutate: (d) => ops(d, { notify: ['slack-oncall'] }) },
+  { name: 'a handle without @', prop: 'notify[0]', construct: () => 'monitors', mutate: (d) => ops(d, { notify: ['slack-oncall'] }) },
   { name: 'an env that is no tag', prop: 'env', construct: () => 'monitors', mutate: (d) => ops(d, { env: 'Prod Env' }) },
+  { name: 'a handle with a newline', prop: 'notify[0]', construct: () => 'monitors', mutate: (d) => ops(d, { notify: ['@slack-oncall\n@pagerduty-all'] }) },
+  { name: 'a tag with a comma', prop: 'tags[0]', construct: () => 'monitors', mutate: (d) => ops(d, { tags: ['team:a,env:b'] }) },
+  { name: 'a header value with a line break', prop: 'headers.X-Test', construct: () => 'load', mutate: (d) => load(d, { headers: { 'X-Test': 'a\r\nX-Admin: 1' } }) },
+  { name: 'a target path with a space', prop: 'target.path', construct: () => 'load', applies: (d) => !d.services[0].grpc, mutate: (d) => load(d, { target: { service: 0, path: '/v1/a b' } }) },
+  { name: 'a mock path nginx reads as syntax', prop: 'routes[0].path', construct: () => 'mock', mutate: (d) => mock(d, { path: '/v1/a;b' }) },
+  { name: 'a mock body longer than nginx reads', prop: 'routes[0].body', construct: () => 'mock', mutate: (d) => mock(d, { body: 'x'.repeat(5000) }) },
   { name: 'a zero critical level', prop: 'errorRate.critical', construct: () => 'monitors', mutate: (d) => ops(d, { errorRate: { critical: 0 } }) },
   { name: 'warning above critical', prop: 'latencyP99Seconds.warning', construct: () => 'monitors', mutate: (d) => ops(d, { latency: { critical: 1, warning: 2 } }) },
   { name: 'a watched service without a sidecar', prop: 'services[0]', construct: () => 'monitors', mutate: (d) => ops(d, { services: [{ ...d.services[0], mesh: undefined }, ...d.services.slice(1)] }) },

@@ -184,7 +184,7 @@ describe('ServiceLevelObjectives', () => {
     expect(props({ latency: { threshold: Duration.minutes(30), target: 99 } })).toEqual(['latency.threshold']);
     expect(() => slo({ latency: { threshold: Duration.minutes(10), target: 99 } })).not.toThrow();
     expect(props({ datadog: { env: 'production', notify, sloIds: { availability: 'abc' } } })).toEqual(['datadog.sloIds.availability']);
-    expect(props({ datadog: { env: 'production', notify: { page: ['pagerduty'], ticket: [] } } })).toEqual(['datadog.notify.page', 'datadog.notify.ticket']);
+    expect(props({ datadog: { env: 'production', notify: { page: ['pagerduty'], ticket: [] } } })).toEqual(['datadog.notify.page[0]', 'datadog.notify.ticket']);
     expect(props({ prometheus: undefined })).toEqual(['prometheus']);
     expect(props({ runbookUrl: 'see wiki' })).toEqual(['runbookUrl']);
   });

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { constructError } from './support/errors';
 import { EgressRule, FrontEnvoy, FrontLoadBalancer, LoadTest, NetworkIsolation, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
 function product(app = Testing.app()) {
@@ -108,22 +109,30 @@ test('the diagram is written once per synthesis, after the manifests, as <chart>
 });
 
 describe('labels cannot break out of the diagram', () => {
-  const payload = '/x\n```\n<script>alert(1)</script>\n# Owned\n"|]) --> evil';
-
-  test('a route prefix with a newline, a code fence and HTML stays inside its label', () => {
+  test('a route prefix with a newline, a code fence and HTML is refused, and quoted on one line of the error', () => {
     const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
     const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
-    new FrontEnvoy(chart, 'front', { routes: [{ prefix: `${payload}/`, service: web }] });
+    const error = constructError(() => new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/x\n```\n<script>alert(1)</script>\n# Owned/', service: web }] }));
+    expect(error.problems.map((p) => p.prop)).toEqual(['routes[0].prefix']);
+    expect(error.message.split('\n')).toHaveLength(1);
+    expect(error.message).toContain('("/x\\n```\\n<script>alert(1)</script>\\n# Owned/") must hold URL path characters only');
+  });
+
+  test('a flow purpose with a code fence, HTML and Mermaid syntax stays inside its label', () => {
+    const payload = '``` <script>alert(1)</script> # Owned "|]) --> evil';
+    const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+    new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080, egress: [EgressRule.cidr('203.0.113.0/24', { ports: [443], purpose: payload })] });
+    new NetworkIsolation(chart, 'isolation');
     const doc = new TopologyDiagram(chart).render();
     expect(doc.match(/```/g)).toHaveLength(2);
     expect(doc).toMatch(/^# Topology of shop\n\n```mermaid\nflowchart LR\n[^`]*\n```\n$/);
     expect(doc).not.toContain('<script');
     expect(doc).not.toMatch(/^# Owned/m);
     const mermaid = doc.split('```mermaid\n')[1].split('\n```')[0];
-    // Every line of the flowchart is a statement: a label never spans two lines.
-    for (const line of mermaid.split('\n').slice(1)) expect(line).toMatch(/^ {2}\w+(\[|\(| -\.?->\|)/);
-    // The escaped prefix is still there to read, as entity codes.
-    expect(mermaid).toContain('|"GET /x#10;#96;#96;#96;#10;#60;script#62;alert(1)#60;/script#62;#10;#35; Owned#10;#34;#124;#93;) --#62; evil/healthz"|');
+    // Every line of the flowchart is a statement or a comment: a label never spans two lines.
+    for (const line of mermaid.split('\n').slice(1)) expect(line).toMatch(/^ {2}(%% |\w+(\[|\(| -\.?->\|| ==>\|))/);
+    // The escaped purpose is still there to read, as entity codes.
+    expect(mermaid).toContain('(#96;#96;#96; #60;script#62;alert(1)#60;/script#62; #35; Owned #34;#124;#93;) --#62; evil)"|');
   });
 
   test('a chart id with Markdown in it renders as text in the title', () => {

@@ -37,6 +37,7 @@ export function parseIp(text: string): { family: 4 | 6; address: bigint } | unde
 
 /** Parses `address/prefix`; a string says why it is not a CIDR block in the form the API server keeps. */
 export function parseCidr(text: string): Cidr | string {
+  if (typeof text !== 'string') return `(${quote(text)}) is not a CIDR block such as 203.0.113.0/24 or 2001:db8::/32`;
   const slash = text.indexOf('/');
   const ip = slash < 0 ? undefined : parseIp(text.slice(0, slash));
   const prefixText = slash < 0 ? '' : text.slice(slash + 1);
@@ -90,6 +91,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * `*.` standing for exactly one label (Cilium's `matchPattern` reading of it).
  */
 export function fqdnError(name: string): string | undefined {
+  if (typeof name !== 'string') return `(${quote(name)}) is not a DNS name`;
   const bare = name.startsWith('*.') ? name.slice(2) : name;
   const labels = bare.split('.');
   if (name.length > 253) return `(${quote(name)}) is ${name.length} characters long; a DNS name has at most 253`;
@@ -117,4 +119,23 @@ export function portError(port: number): string | undefined {
 export function serviceDnsName(host: string): { service: string; namespace: string } | undefined {
   const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?\.?$/.exec(host);
   return match ? { service: match[1], namespace: match[3] } : undefined;
+}
+
+/** A host name label (RFC 1123): letters, digits and '-', not at either end, at most 63 characters. */
+const HOST_LABEL = /^[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Why a value is not a host a client can connect to: an RFC 1123 host name
+ * (at most 253 characters, labels of letters, digits and '-', the last not
+ * all digits) or an IPv4 address. No scheme, port, path, whitespace or `${`.
+ */
+export function hostError(host: unknown): string | undefined {
+  if (typeof host !== 'string' || host.length === 0) return `(${quote(host)}) must be a host name or an IPv4 address`;
+  if (isIP(host) === 4) return undefined;
+  if (isIP(host) === 6) return `(${quote(host)}) is an IPv6 address; give a host name`;
+  const labels = host.split('.');
+  if (host.length > 253 || !labels.every((l) => HOST_LABEL.test(l)) || /^\d+$/.test(labels[labels.length - 1])) {
+    return `(${quote(host)}) must be a host name (labels of letters, digits and '-', at most 253 characters) or an IPv4 address, without scheme, port or path`;
+  }
+  return undefined;
 }

@@ -1,3 +1,5 @@
+import { quote } from './errors';
+
 /** The parts of a container image reference: `[registry/]repository[:tag][@digest]`. */
 export interface ImageReference {
   /** The repository, with its registry when one is named. */
@@ -19,34 +21,38 @@ const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const REGISTRY = /^(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+/** The longest name (registry and repository) a reference may have (reference.go, NameTotalLengthMax). */
+const NAME_TOTAL_LENGTH_MAX = 255;
 
 /** Parses an image reference, or returns why it is not one. */
 export function parseImage(ref: string): ImageReference | string {
+  if (typeof ref !== 'string') return `(${quote(ref)}) must be an image reference`;
   if (ref.trim().length === 0) return 'is empty';
-  if (/\s/.test(ref)) return `("${ref}") contains white space`;
+  if (/\s/.test(ref)) return `(${quote(ref)}) contains white space`;
   let rest = ref;
   let digest: string | undefined;
   const at = rest.indexOf('@');
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) return `("${ref}") has a malformed digest "${digest}"`;
+    if (!DIGEST.test(digest)) return `(${quote(ref)}) has a malformed digest ${quote(digest)}`;
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return `("${ref}") has a malformed tag "${tag}"`;
+    if (!TAG.test(tag)) return `(${quote(ref)}) has a malformed tag ${quote(tag)}`;
   }
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
   const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasRegistry && !REGISTRY.test(first)) return `("${ref}") has a malformed registry "${first}"`;
+  if (hasRegistry && !REGISTRY.test(first)) return `(${quote(ref)}) has a malformed registry ${quote(first)}`;
   const path = hasRegistry ? rest.slice(slash + 1) : rest;
   if (!REPOSITORY.test(path)) {
-    return `("${ref}") has a malformed repository "${path}": lower-case letters, digits and separators only`;
+    return `(${quote(ref)}) has a malformed repository ${quote(path)}: lower-case letters, digits and separators only`;
   }
+  if (rest.length > NAME_TOTAL_LENGTH_MAX) return `(${quote(ref)}) has a name of ${rest.length} characters; at most ${NAME_TOTAL_LENGTH_MAX} are allowed`;
   return { repository: rest, tag, digest };
 }
 

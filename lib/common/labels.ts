@@ -1,5 +1,6 @@
-import { PropChecker } from './errors';
+import { PropChecker, quote } from './errors';
 import { labelValueError, qualifiedNameError } from './names';
+import { yamlTextError } from './text';
 
 /** Kubernetes recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels). */
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -21,19 +22,36 @@ export function selectorLabels(name: string): Record<string, string> {
   return { [LABEL_NAME]: name };
 }
 
+/** The most the keys and values of an object's annotations may hold together (TotalAnnotationSizeLimitB, k8s.io/apimachinery pkg/api/validation/objectmeta.go). */
+export const ANNOTATIONS_SIZE_LIMIT_BYTES = 256 * 1024;
+
 /**
- * Checks user-given labels (keys and values) or annotations (keys only; any
- * value): the API server rejects the whole object for one bad key.
+ * A map key cdk8s cannot write: it takes an object for a plain one when
+ * `obj.constructor === Object` and names its type from `obj.constructor.name`
+ * (cdk8s src/resolve.ts, src/_util.ts sanitizeValue), which a key named
+ * `constructor` replaces, so synthesis fails.
+ */
+const UNWRITABLE_KEY = "('constructor') cannot be written: cdk8s reads an object's 'constructor' to tell a map from other objects";
+
+/**
+ * Checks user-given labels (keys and values) or annotations (keys, values as
+ * text, 256 KiB in all): the API server rejects the whole object for one bad key.
  */
 export function checkMetadataMap(checker: PropChecker, prop: string, map: Readonly<Record<string, string>> | undefined, kind: 'labels' | 'annotations'): void {
+  let bytes = 0;
   for (const [key, value] of Object.entries(map ?? {})) {
-    const keyError = qualifiedNameError(key);
+    const keyError = qualifiedNameError(key) ?? (key === 'constructor' ? UNWRITABLE_KEY : undefined);
     checker.check(keyError === undefined, prop, `key ${keyError}`, "use a key such as 'example.com/team' or 'team'");
+    if (!checker.check(typeof value === 'string', `${prop}.${key}`, `(${quote(value)}) must be text`, `give the ${kind === 'labels' ? 'label' : 'annotation'} value as a string`)) continue;
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    const textError = yamlTextError(value);
+    checker.check(textError === undefined, `${prop}.${key}`, textError ?? '', 'remove the character');
     if (kind === 'labels') {
       const valueError = labelValueError(value);
       checker.check(valueError === undefined, `${prop}.${key}`, valueError ?? '', 'use a label value such as payments');
     }
   }
+  checker.check(bytes <= ANNOTATIONS_SIZE_LIMIT_BYTES, prop, `hold ${bytes} bytes; the API server takes at most ${ANNOTATIONS_SIZE_LIMIT_BYTES} bytes of annotations on an object`, 'keep large data out of annotations (a ConfigMap holds up to 1 MiB)');
 }
 
 /** A label selector as manifests write it (meta/v1 LabelSelector). */

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PropChecker, asOwnProps } from '../common/errors';
+import { PropChecker, asOwnProps, quote } from '../common/errors';
 import { frozen, frozenList } from '../common/frozen';
 import { imageVersion, resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
@@ -74,6 +74,9 @@ export class FrontEnvoy extends Construct {
   constructor(scope: Construct, id: string, props: FrontEnvoyProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, { routes: ['array', 'route at least one path prefix to an ObservableService'] });
+    props.routes.forEach((r, i) => checker.check(r?.service instanceof ObservableService, `routes[${i}].service`, `(${quote(r?.service)}) is not an ObservableService`, 'route to an ObservableService'));
+    checker.throwIfAny();
     const name = props.name ?? id;
     const listenerPort = props.listenerPort ?? DEFAULT_LISTENER_PORT;
     const adminPort = props.adminPort ?? DEFAULT_ADMIN_PORT;

@@ -8,11 +8,12 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { PropChecker, quote } from '../common/errors';
 import { cpuMillis, proxyConcurrency } from '../common/quantities';
+import { urlPathError } from '../common/text';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
-import { checkSampling } from '../telemetry/tracing-feature';
+import { checkTracing } from '../telemetry/tracing-feature';
 import { DEFAULT_RESOURCES } from '../workload/resources';
 import { ActiveHealthCheckTiming, RouteMatchSpec, RouteSpec, UpstreamSpec } from './bootstrap';
 import {
@@ -27,13 +28,11 @@ import { FrontEnvoyRoute, FrontEnvoyShutdownProps, UpstreamHealthCheckProps } fr
  * trace context the proxy writes, or every trace breaks at the proxy.
  */
 export function checkProxyTracing(checker: PropChecker, tracing: Tracing, routes: FrontEnvoyRoute[]): void {
-  checkSampling(checker, tracing);
+  if (!checkTracing(checker, tracing)) return;
   if (tracing.provider === TracingProvider.DATADOG) {
     const mode = tracing.datadogAgent?.mode;
     checker.check(mode === 'cluster-service', 'tracing.agent', `(${mode}) cannot be used by Envoy: its static config cannot read the node IP from the environment, and a ConfigMap cannot take Downward API values`,
       "give the front proxy Tracing.datadog({ agent: DatadogAgent.clusterService() }); the services may still use the host IP or the socket");
-  } else {
-    checker.check(tracing.collectorHost !== undefined && tracing.collectorHost.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
   }
   const written = tracing.proxyPropagation;
   const seen = new Set<ObservableService>();
@@ -106,6 +105,9 @@ export function resolveActiveHealthCheck(checker: PropChecker, props: UpstreamHe
   return timing;
 }
 
+/** The longest health check path of an AWS target group (ELBv2 API reference, TargetGroup HealthCheckPath: 1 to 1024 characters). */
+const MAX_LB_HEALTH_CHECK_PATH = 1024;
+
 export interface ResolvedRoutes {
   readonly routes: RouteSpec[];
   readonly upstreams: UpstreamSpec[];
@@ -149,7 +151,9 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
     if (!checker.check(r.prefix === undefined || r.path === undefined, prop, 'has both prefix and path', 'give one of them')) return;
     const match: { path: string } | { prefix: string } = r.path !== undefined ? { path: r.path } : { prefix: r.prefix ?? '/' };
     const value = 'path' in match ? match.path : match.prefix;
-    if (!checker.check(value.startsWith('/'), `${prop}.${'path' in match ? 'path' : 'prefix'}`, `("${value}") must start with '/'`, "use an absolute path such as '/api/'")) return;
+    // Matched against the request's path, which holds URL path characters only: anything else never matches.
+    const pathProblem = urlPathError(value);
+    if (!checker.check(pathProblem === undefined, `${prop}.${'path' in match ? 'path' : 'prefix'}`, pathProblem ?? '', "use an absolute path such as '/api/'")) return;
     const key = JSON.stringify(match);
     checker.check(!seenMatches.includes(key), prop, `repeats the match ${key} of an earlier route`, 'remove one of the two routes');
     // The probe endpoints are for the kubelet and the proxy's own checks: a route that would
@@ -165,7 +169,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       }
     }
     const shadowedBy = routes.slice(0, i).find((earlier) => earlier.path === undefined && value.startsWith(earlier.prefix ?? '/'));
-    checker.check(seenMatches.includes(key) || !shadowedBy, prop, `("${value}") is never reached: the earlier prefix "${shadowedBy?.prefix ?? '/'}" matches it first`,
+    checker.check(seenMatches.includes(key) || !shadowedBy, prop, `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
       'list more specific routes before less specific ones');
     seenMatches.push(key);
 
@@ -179,7 +183,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       checker.check(perTryTimeoutMs >= 1 && perTryTimeoutMs <= timeoutMs, `${prop}.retries.perTryTimeout`, `(${perTryTimeoutMs} ms) must be positive and not above the route timeout (${timeoutMs} ms)`, 'lower it');
     }
     const retryOn = r.retries?.retryOn ?? (service.protocol === Protocol.GRPC ? [...DEFAULT_RETRY_ON, 'unavailable'] : DEFAULT_RETRY_ON);
-    checker.check(retryOn.length > 0 && retryOn.every((c) => /^[a-z0-9-]+$/.test(c)), `${prop}.retries.retryOn`, `(${JSON.stringify(retryOn)}) must be Envoy retry_on conditions`, "use conditions such as '5xx', 'reset', 'connect-failure'");
+    checker.check(retryOn.length > 0 && retryOn.every((c) => /^[a-z0-9-]+$/.test(c)), `${prop}.retries.retryOn`, `(${retryOn.map(quote).join(', ')}) must be Envoy retry_on conditions`, "use conditions such as '5xx', 'reset', 'connect-failure'");
     userRoutes.push({
       match,
       cluster,
@@ -191,7 +195,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       const external = joinPath(match.prefix, service.health.healthz);
       const owner = Object.entries(externalHealthPaths).find(([, p]) => p === external);
       if (owner && owner[0] !== service.dnsName) {
-        checker.check(false, prop, `makes "${external}" the external health path of both ${owner[0]} and ${service.dnsName}`, 'route the services under distinct prefixes');
+        checker.check(false, prop, `makes ${quote(external)} the external health path of both ${owner[0]} and ${service.dnsName}`, 'route the services under distinct prefixes');
       } else if (!owner) {
         externalHealthPaths[service.dnsName] = external;
         healthRoutes.push({
@@ -221,7 +225,8 @@ function privateMatch(path: string): RouteMatchSpec {
  * Envoy would answer in the application's place.
  */
 export function checkHealthPath(checker: PropChecker, healthPath: string, routes: FrontEnvoyRoute[], externalHealthPaths: Record<string, string>): void {
-  if (!checker.check(healthPath.startsWith('/') && !/[\s?#]/.test(healthPath), 'healthCheck.path', `("${healthPath}") must be an absolute path without spaces, query or fragment`, `use '${DEFAULT_ENVOY_HEALTH_PATH}'`)) return;
+  const pathProblem = urlPathError(healthPath) ?? (healthPath.length > MAX_LB_HEALTH_CHECK_PATH ? `is ${healthPath.length} characters long; a load balancer's health check path takes at most ${MAX_LB_HEALTH_CHECK_PATH}` : undefined);
+  if (!checker.check(pathProblem === undefined, 'healthCheck.path', pathProblem ?? '', `use '${DEFAULT_ENVOY_HEALTH_PATH}'`)) return;
   // The first reason found for a path is the one reported.
   const reserved = new Map<string, string>();
   const reserve = (path: string, why: string) => {
@@ -238,7 +243,7 @@ export function checkHealthPath(checker: PropChecker, healthPath: string, routes
   }
   for (const path of Object.values(DEFAULT_HTTP_HEALTH)) reserve(path, 'a standard application health path');
   const clash = reserved.get(healthPath);
-  checker.check(clash === undefined, 'healthCheck.path', `("${healthPath}") is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
+  checker.check(clash === undefined, 'healthCheck.path', `(${quote(healthPath)}) is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
     `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);
 }
 

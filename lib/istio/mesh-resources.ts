@@ -6,11 +6,11 @@
  */
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { dns1123LabelError } from '../common/names';
 import { Tracing, TracingProvider } from '../telemetry/tracing';
-import { checkSampling } from '../telemetry/tracing-feature';
+import { checkTracing } from '../telemetry/tracing-feature';
 import { IObservableWorkload } from '../workload/observable-workload';
 
 /** The namespace of the Istio control plane. */
@@ -33,6 +33,29 @@ export function sidecarSpec(service: IObservableWorkload, dependsOn: readonly IO
   hosts.push(...service.externalEgress.filter((rule) => rule.kind === 'fqdn').map((rule) => egressHost(rule.destination)));
   hosts.push(...extraHosts, `${ISTIO_SYSTEM_NAMESPACE}/*`);
   return { workloadSelector: { labels: { ...service.selector } }, egress: [{ hosts: [...new Set(hosts)] }] };
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Why an egress host of a Sidecar is not one Istio accepts (istio/istio
+ * pkg/config/validation/agent/validation.go: ValidateNamespaceSlashWildcardHostname
+ * for sidecars, validateSidecarOrGatewayHostnamePart, ValidateWildcardDomain,
+ * ValidatePartialWildCard): `<namespace>/<dnsName>`, the namespace `*`, `.`,
+ * `~` or a DNS-1123 label; the name `*`, or a qualified name (at least one
+ * '.') of at most 255 characters whose first label may be `*` and whose
+ * labels are DNS-1123 labels, the last not all digits.
+ */
+export function sidecarHostError(host: unknown): string | undefined {
+  const form = `(${quote(host)}) must be "<namespace>/<host>": the namespace '*', '.', '~' or a namespace name; the host '*' or a DNS name such as api.example.com or *.example.com`;
+  if (typeof host !== 'string') return form;
+  const slash = host.indexOf('/');
+  const [namespace, name] = [host.slice(0, slash), host.slice(slash + 1)];
+  if (slash < 0 || !(['*', '.', '~'].includes(namespace) || DNS1123_LABEL.test(namespace))) return form;
+  if (name === '*') return undefined;
+  const labels = name.split('.');
+  const labelsOk = labels.every((l, i) => DNS1123_LABEL.test(l) || (i === 0 && l === '*'));
+  return name.length <= 255 && labels.length >= 2 && labelsOk && !/^\d+$/.test(labels[labels.length - 1]) ? undefined : form;
 }
 
 /** Props of a {@link MeshSidecarScope}. */
@@ -90,8 +113,10 @@ export class MeshSidecarScope extends Construct {
   constructor(scope: Construct, id: string, props: MeshSidecarScopeProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, { service: ['object', 'give the workload whose proxy is scoped, such as an ObservableService'] });
     (props.extraHosts ?? []).forEach((host, i) => {
-      checker.check(/^(\*|\.|[a-z0-9]([-a-z0-9]*[a-z0-9])?)\/\S+$/.test(host), `extraHosts[${i}]`, `("${host}") must be "<namespace>/<host>"`, "use '*/api.example.com' or 'payments/*'");
+      const problem = sidecarHostError(host);
+      checker.check(problem === undefined, `extraHosts[${i}]`, problem ?? '', "use '*/api.example.com' or 'payments/*'");
     });
     checker.check(!(props.dependsOn ?? []).includes(props.service), 'dependsOn', 'lists the service itself', 'list only the services it calls');
     this.apiObject = meshObject(this, checker, {
@@ -209,6 +234,7 @@ export class MeshDestinationRule extends Construct {
   constructor(scope: Construct, id: string, props: MeshDestinationRuleProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, { service: ['object', 'give the workload whose callers the rule applies to'] });
     for (const [key, value] of Object.entries(props.connectionPool ?? {})) {
       if (typeof value === 'number') checker.check(Number.isInteger(value) && value >= 1, `connectionPool.${key}`, `(${value}) must be a whole number of at least 1`, 'give a limit');
     }
@@ -339,8 +365,13 @@ export class MeshTelemetry extends Construct {
   constructor(scope: Construct, id: string, props: MeshTelemetryProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    checkSampling(checker, props.tracing);
+    checker.requireProps(props, { tracing: ['object', "give the services' tracing, such as Tracing.datadog({ env: 'production' })"] });
+    checkTracing(checker, props.tracing);
     checker.check(props.tracing.collectorHost !== undefined, 'tracing', 'has no network address for the proxies to send spans to', 'use DatadogAgent.clusterService() or an OTLP host for the mesh');
+    const providerName = props.providerName ?? DEFAULT_MESH_TRACING_PROVIDER[props.tracing.provider];
+    // The name of a `meshConfig.extensionProviders` entry: one token, as the mesh config's YAML writes it.
+    checker.check(typeof providerName === 'string' && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(providerName), 'providerName',
+      `(${quote(providerName)}) must be 1 to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`, "give the provider's name in meshConfig.extensionProviders, such as 'otel-tracing'");
     const target = policyTarget(checker, this, props, 'tracing');
     this.tracing = props.tracing;
     this.namespace = target.namespace;
@@ -354,7 +385,7 @@ export class MeshTelemetry extends Construct {
       spec: {
         ...target.selector,
         tracing: [{
-          providers: [{ name: props.providerName ?? DEFAULT_MESH_TRACING_PROVIDER[props.tracing.provider] }],
+          providers: [{ name: providerName }],
           randomSamplingPercentage: props.tracing.samplingPercentage,
         }],
       },

@@ -9,7 +9,8 @@ import { PropChecker, quote } from '../common/errors';
 import { frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
-import { envVarNameError } from '../common/names';
+import { secretKeyError, secretNameError } from '../common/names';
+import { headerValueError, httpUrlError, urlPathError } from '../common/text';
 import { ISTIO_INJECT_LABEL, resolveMeshSidecar } from '../istio/sidecar';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
@@ -133,14 +134,15 @@ export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions, s
   args.push('-p', (options.percentiles ?? DEFAULT_PERCENTILES).join(','));
   if (options.timeout) args.push('-timeout', `${options.timeout.toMilliseconds()}ms`);
   args.push('-json', '-');
+  // The target is a literal too: a `$(` in a path or URL must not pull a secret header's variable into it.
   if (target.service === undefined) {
     // checkLoadOptions has made sure a target without a service has a URL.
-    args.push(target.url ?? '');
+    args.push(literalArg(target.url ?? ''));
   } else if (target.service.protocol === Protocol.GRPC) {
     const call = target.grpcMethod !== undefined ? ['-grpc-method', target.grpcMethod] : ['-healthservice', target.service.health.ready];
     args.push('-grpc', ...call, `${target.service.dnsName}:${target.service.port}`);
   } else {
-    args.push(`http://${target.service.dnsName}:${target.service.port}${target.path ?? '/'}`);
+    args.push(literalArg(`http://${target.service.dnsName}:${target.service.port}${target.path ?? '/'}`));
   }
   return args;
 }
@@ -155,15 +157,24 @@ export function checkLoadOptions(checker: PropChecker, options: FortioLoadOption
   const payload = options.payloadSize ?? 0;
   checker.check(Number.isInteger(payload) && payload >= 0 && payload <= 256 * 1024, 'payloadSize', `(${payload}) must be 0 to 262144 bytes (Fortio's -maxpayloadsizekb default)`, 'use the size of a typical request body');
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    checker.check(/^[A-Za-z0-9-]+$/.test(name) && !/[\r\n]/.test(value), `headers.${name}`, 'must be a header name without spaces and a value on one line', 'fix the header');
+    const valueProblem = headerValueError(value);
+    checker.check(/^[A-Za-z0-9-]+$/.test(name) && valueProblem === undefined, `headers.${name}`, `must be a header name of letters, digits and '-' with a value a header can carry${valueProblem ? `: ${valueProblem}` : ''}`,
+      'fix the header');
   }
   for (const p of options.percentiles ?? []) checker.check(p > 0 && p < 100, 'percentiles', `(${p}) must be between 0 and 100`, 'use values such as 50, 99, 99.9');
   if (target) checker.check((target.url === undefined) !== (target.service === undefined), 'target', 'must name one of service and url', 'give service (with path or grpcMethod) or url');
-  if (target?.url !== undefined) checker.check(/^https?:\/\/\S+$/.test(target.url), 'target.url', `("${target.url}") must be an http(s) URL`, 'give http://host:port/path');
-  if (target?.service !== undefined && target.path !== undefined) checker.check(target.path.startsWith('/'), 'target.path', `("${target.path}") must start with '/'`, "use a path such as '/v1/journal'");
+  if (target?.url !== undefined) {
+    const problem = httpUrlError(target.url);
+    checker.check(problem === undefined, 'target.url', problem ?? '', 'give http://host:port/path');
+  }
+  if (target?.service !== undefined && target.path !== undefined) {
+    // Fortio requests http://<service>:<port><path>: a path, and a query if any.
+    const problem = urlPathError(target.path, { query: true });
+    checker.check(problem === undefined, 'target.path', problem ?? '', "use a path such as '/v1/journal'");
+  }
   if (target?.service !== undefined && target.grpcMethod !== undefined) {
     checker.check(target.service.protocol === Protocol.GRPC, 'target.grpcMethod', `is for a gRPC service; ${target.service.name} speaks ${target.service.protocol.name}`, "give 'path' for an HTTP service");
-    checker.check(/^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(target.grpcMethod), 'target.grpcMethod', `(${quote(target.grpcMethod)}) must be a full method name, package.Service/Method`, "use a name such as 'ledger.v1.Ledger/GetBalance'");
+    checker.check(typeof target.grpcMethod === 'string' && /^[A-Za-z_][\w.]*\/[A-Za-z_]\w*$/.test(target.grpcMethod), 'target.grpcMethod', `(${quote(target.grpcMethod)}) must be a full method name, package.Service/Method`, "use a name such as 'ledger.v1.Ledger/GetBalance'");
   }
 }
 
@@ -179,8 +190,14 @@ function checkSecretHeaders(checker: PropChecker, secretHeaders: Readonly<Record
     const other = variables.get(variable);
     checker.check(other === undefined, prop, `reads its value through the variable ${variable}, as ${other} does`, 'keep only one of the two headers');
     variables.set(variable, name);
-    checker.check(envVarNameError(variable) === undefined && h.key.length > 0, `${prop}.key`, 'must name a key of the Secret', 'give the key that holds the value');
-    checker.check(!/[\r\n]/.test(h.prefix ?? ''), `${prop}.prefix`, 'must be on one line', "use a prefix such as 'Bearer '");
+    if (!checker.required(prop, h, 'object', "give { secret, key }, such as { secret, key: 'token', prefix: 'Bearer ' }")) continue;
+    const secretProblem = secretNameError(h.secret?.name);
+    checker.check(secretProblem === undefined, `${prop}.secret`, `is not a Secret: its name ${secretProblem}`, 'give the Secret holding the value');
+    const keyProblem = secretKeyError(h.key);
+    checker.check(keyProblem === undefined, `${prop}.key`, keyProblem ?? '', 'give the key that holds the value');
+    // The prefix starts the header's value, which the Secret's value ends: it may end with a space.
+    const prefixProblem = h.prefix === undefined ? undefined : headerValueError(h.prefix, { prefix: true });
+    checker.check(prefixProblem === undefined, `${prop}.prefix`, prefixProblem ?? '', "use a prefix such as 'Bearer '");
   }
 }
 
@@ -234,6 +251,15 @@ export class LoadTest extends Construct {
   constructor(scope: Construct, id: string, props: LoadTestProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      target: ['object', "give what is loaded: { service, path } or { url }"],
+      qps: ['number', 'give the requests per second to hold, or 0 for as fast as possible'],
+    });
+    // Whether exactly one of the two is given is checkLoadOptions' question; here, each is what it says.
+    const given = props.target as { service?: unknown; url?: unknown };
+    if (given.url !== undefined) checker.required('target.url', given.url, 'string', 'give http://host:port/path');
+    if (given.service !== undefined) checker.check(given.service instanceof ObservableService, 'target.service', `(${quote(given.service)}) is not an ObservableService`, 'give the ObservableService to load, or a url');
+    checker.throwIfAny();
     checkLoadOptions(checker, props, props.target);
     const imageRef = props.image ?? FORTIO_IMAGE;
     const image = parseImage(imageRef);

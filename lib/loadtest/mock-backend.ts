@@ -4,11 +4,12 @@
  */
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { frozen, frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
+import { urlPathError, yamlTextError } from '../common/text';
 import { DisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile } from '../workload/config-file';
 import { EgressRule } from '../workload/egress';
@@ -48,6 +49,20 @@ export interface MockRoute {
    */
   readonly contentType?: string;
 }
+
+/**
+ * The longest token nginx reads from its config, quotes included: its read
+ * buffer (NGX_CONF_BUFFER, 4096 bytes, nginx src/core/ngx_conf_file.c); a
+ * longer one fails with "too long parameter".
+ */
+const NGINX_TOKEN_LIMIT_BYTES = 4096;
+
+/**
+ * A media type: a type and a subtype of at most 127 characters each (RFC 6838,
+ * section 4.2, restricted-name), of letters, digits, '.', '+', '-' and '_'
+ * (the RFC's '!', '#', '$', '&' and '^' are left out: nginx reads the type as a bare word).
+ */
+const MEDIA_TYPE = /^[A-Za-z0-9][\w.+-]{0,126}\/[A-Za-z0-9][\w.+-]{0,126}$/;
 
 /** An nginx string literal: double quotes, with `"` and `\` escaped. */
 function nginxString(value: string): string {
@@ -169,6 +184,12 @@ export class MockBackend extends Construct implements IObservableWorkload {
   constructor(scope: Construct, id: string, props: MockBackendProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, { routes: ['array', 'mock at least one endpoint: [{ path, body }]'] });
+    props.routes.forEach((r, i) => {
+      checker.required(`routes[${i}].path`, r?.path, 'string', "give the exact path, such as '/v1/accounts'");
+      checker.required(`routes[${i}].body`, r?.body, 'string', 'give the response body');
+    });
+    checker.throwIfAny();
     const imageRef = props.image ?? NGINX_UNPRIVILEGED_IMAGE;
     const image = parseImage(imageRef);
     checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', `use ${NGINX_UNPRIVILEGED_IMAGE}`);
@@ -178,15 +199,22 @@ export class MockBackend extends Construct implements IObservableWorkload {
     checker.check(props.routes.length > 0, 'routes', 'is empty', 'mock at least one endpoint');
     const seen = new Set<string>();
     props.routes.forEach((r, i) => {
-      checker.check(/^\/[^\s{};"'$]*$/.test(r.path), `routes[${i}].path`, `("${r.path}") must be a path without spaces, quotes, braces, ';' or '$'`, "use a path such as '/v1/accounts'");
-      checker.check(!RESERVED_PATHS.includes(r.path), `routes[${i}].path`, `("${r.path}") is the mock's own probe path`, 'mock another path');
-      checker.check(!seen.has(r.path), `routes[${i}].path`, `("${r.path}") is mocked twice`, 'keep one route per path');
+      // nginx reads the path as a bare word: URL path characters, and none of ';' (ends the directive), "'" (opens a string) or '$'.
+      const pathProblem = urlPathError(r.path) ?? (/[;'$]/.test(r.path) ? `(${quote(r.path)}) must not hold ';', "'" or '$', which nginx reads as config syntax` : undefined)
+        ?? (Buffer.byteLength(r.path) > NGINX_TOKEN_LIMIT_BYTES ? `is ${r.path.length} characters long; nginx reads a word of at most ${NGINX_TOKEN_LIMIT_BYTES} bytes` : undefined);
+      checker.check(pathProblem === undefined, `routes[${i}].path`, pathProblem ?? '', "use a path such as '/v1/accounts'");
+      checker.check(!RESERVED_PATHS.includes(r.path), `routes[${i}].path`, `(${quote(r.path)}) is the mock's own probe path`, 'mock another path');
+      checker.check(!seen.has(r.path), `routes[${i}].path`, `(${quote(r.path)}) is mocked twice`, 'keep one route per path');
       seen.add(r.path);
       const status = r.status ?? 200;
       checker.check(Number.isInteger(status) && status >= 200 && status <= 599, `routes[${i}].status`, `(${status}) must be an HTTP status from 200 to 599`, 'use 200, or a 5xx to mock a failing dependency');
       // nginx expands $variables inside strings and has no escape for '$'.
       checker.check(!r.body.includes('$'), `routes[${i}].body`, "contains '$', which nginx would read as a variable", 'remove it from the mocked body');
-      checker.check(/^[\w.+-]+\/[\w.+-]+$/.test(r.contentType ?? 'application/json'), `routes[${i}].contentType`, `("${r.contentType}") is not a media type`, 'use a type such as application/json');
+      const bodyBytes = Buffer.byteLength(nginxString(r.body));
+      checker.check(bodyBytes <= NGINX_TOKEN_LIMIT_BYTES, `routes[${i}].body`, `is ${bodyBytes} bytes as an nginx string; nginx reads one of at most ${NGINX_TOKEN_LIMIT_BYTES}`, 'mock a shorter body');
+      const bodyText = yamlTextError(r.body);
+      checker.check(bodyText === undefined, `routes[${i}].body`, bodyText ?? '', 'remove the character from the mocked body');
+      checker.check(MEDIA_TYPE.test(r.contentType ?? 'application/json'), `routes[${i}].contentType`, `(${quote(r.contentType)}) is not a media type`, 'use a type such as application/json');
     });
     const replicas = props.replicas ?? 2;
     checker.check(Number.isInteger(replicas) && replicas >= 1, 'replicas', `(${replicas}) must be at least 1`, 'use 2');

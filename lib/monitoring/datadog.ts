@@ -10,9 +10,11 @@ import { NameRule, resolveIdentity } from '../common/identity';
 import { MANAGED_BY } from '../common/labels';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
+import { lineTextError, multilineTextError } from '../common/text';
 import { TracingProvider } from '../telemetry/tracing';
 import { MonitorType } from './monitor-type';
 import { runbookTemplateError, runbookUrl } from './runbook';
+import { datadogHandleError, datadogTagError, datadogTagValueError } from './datadog-text';
 import { ServiceLevelObjectives } from './slo';
 import { sloWidgets } from './slo-datadog';
 import { ENVOY_ERRORS, ENVOY_HITS, ENVOY_LATENCY } from './trace-metrics';
@@ -300,10 +302,28 @@ export class DatadogMonitors extends Construct {
   constructor(scope: Construct, id: string, props: DatadogMonitorsProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      services: ['array', 'list the services to watch'],
+      env: ['string', "give the env tag the metrics carry, such as 'production'"],
+      notify: ['array', "list the Datadog handles to notify, such as ['@slack-payments-oncall']"],
+      runbookUrl: ['string', "give the runbooks' URL template, such as 'https://runbooks.example.com/{service}/{signal}'"],
+    });
+    props.services.forEach((s, i) => checker.check(s instanceof ObservableService, `services[${i}]`, `(${quote(s)}) is not an ObservableService`, 'list ObservableService constructs'));
+    (props.frontProxies ?? []).forEach((f, i) => checker.check(f instanceof FrontEnvoy, `frontProxies[${i}]`, `(${quote(f)}) is not a FrontEnvoy`, 'list FrontEnvoy constructs'));
+    checker.throwIfAny();
     checker.check(props.services.length + (props.frontProxies ?? []).length > 0, 'services', 'is empty', 'list the services to watch');
     watched(checker, props);
-    checker.check(props.notify.length > 0 && props.notify.every((h) => h.startsWith('@')), 'notify', `(${JSON.stringify(props.notify)}) must list Datadog handles starting with '@'`, "give handles such as '@slack-payments-oncall'");
-    checker.check(/^[a-z0-9_.:/-]+$/.test(props.env), 'env', `("${props.env}") must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
+    checker.check(props.notify.length > 0, 'notify', 'is empty', "give handles such as '@slack-payments-oncall'");
+    props.notify.forEach((h, i) => {
+      const problem = datadogHandleError(h);
+      checker.check(problem === undefined, `notify[${i}]`, problem ?? '', "give handles such as '@slack-payments-oncall'");
+    });
+    const envProblem = datadogTagValueError('env', props.env);
+    checker.check(envProblem === undefined, 'env', envProblem ?? '', 'use lower-case letters, digits and - _ . : /');
+    (props.tags ?? []).forEach((tag, i) => {
+      const problem = datadogTagError(tag);
+      checker.check(problem === undefined, `tags[${i}]`, problem ?? '', "give tags such as 'team:payments'");
+    });
     for (const [prop, t] of [['errorRate', props.errorRate], ['latencyP99Seconds', props.latencyP99Seconds]] as const) {
       if (!t) continue;
       checker.check(t.critical > 0, `${prop}.critical`, `(${t.critical}) must be positive`, 'give the level that pages someone');
@@ -318,8 +338,8 @@ export class DatadogMonitors extends Construct {
     const clashing = [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
     checker.check(clashing.length === 0, 'services', `would give two monitors the same name (${clashing.map(quote).join(', ')}): a service is listed twice, or is named like a mesh monitor`,
       "list each service once (services of one name in two namespaces need a DatadogMonitors each, in their own chart), and name no service 'mesh'");
-    const runbookProblem = runbookTemplateError(props.runbookUrl);
-    checker.check(runbookProblem === undefined, 'runbookUrl', `(${quote(props.runbookUrl)}) ${runbookProblem}`, "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
+    const runbookProblem = runbookTemplateError(props.runbookUrl, 'datadog');
+    checker.check(runbookProblem === undefined, 'runbookUrl', runbookProblem ?? '', "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
     // A monitor of one service carries the service's labels; the others their own identity.
     const labels = specs.map(({ key, service }) => service?.labels
       ?? resolveIdentity(this, checker, { name: key, namespace, component: 'monitoring' }, { nameRule: NameRule.OBJECT }).labels);
@@ -442,7 +462,18 @@ export class DatadogServiceDashboard extends Construct {
   constructor(scope: Construct, id: string, props: DatadogServiceDashboardProps) {
     super(scope, id);
     const checker = new PropChecker(this);
-    checker.check(props.title.trim().length > 0, 'title', 'is empty', 'name the dashboard');
+    checker.requireProps(props, {
+      title: ['string', 'name the dashboard'],
+      env: ['string', "give the env tag the widgets filter on, such as 'production'"],
+    });
+    const titleProblem = lineTextError(props.title);
+    checker.check(titleProblem === undefined, 'title', titleProblem ?? '', 'name the dashboard on one line');
+    const envProblem = datadogTagValueError('env', props.env);
+    checker.check(envProblem === undefined, 'env', envProblem ?? '', 'use lower-case letters, digits and - _ . : /');
+    if (props.description !== undefined) {
+      const problem = multilineTextError(props.description);
+      checker.check(problem === undefined, 'description', problem ?? '', 'describe the dashboard in plain text');
+    }
     const identity = resolveIdentity(this, checker, { component: 'monitoring' });
     checker.throwIfAny();
     this.widgets = dashboardWidgets(props.env);

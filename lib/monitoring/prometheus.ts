@@ -75,13 +75,20 @@ export class PrometheusAlerts extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusAlertsProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      services: ['array', 'list the services to watch'],
+      runbookUrl: ['string', "give the runbooks' URL template, such as 'https://runbooks.example.com/{service}/{signal}'"],
+    });
+    props.services.forEach((s, i) => checker.check(s instanceof ObservableService, `services[${i}]`, `(${quote(s)}) is not an ObservableService`, 'list ObservableService constructs'));
+    checker.throwIfAny();
     checker.check(props.services.length > 0, 'services', 'is empty', 'list the services to watch');
     props.services.forEach((service, i) => {
       checker.check(service.mesh !== undefined, `services[${i}]`, `(${service.name}) has no Istio sidecar, so istio_requests_total has no series for it and its alerts would never fire`,
         'give the service mesh: {}, or write its objectives with ServiceLevelObjectives and frontProxy');
     });
-    const runbookProblem = runbookTemplateError(props.runbookUrl);
-    checker.check(runbookProblem === undefined, 'runbookUrl', `(${quote(props.runbookUrl)}) ${runbookProblem}`, "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
+    // Prometheus expands `{{` in annotations as a template: runbookTemplateError refuses it.
+    const runbookProblem = runbookTemplateError(props.runbookUrl, 'prometheus');
+    checker.check(runbookProblem === undefined, 'runbookUrl', runbookProblem ?? '', "give the runbooks' URL, such as 'https://runbooks.example.com/{service}/{signal}'");
     checkMetadataMap(checker, 'ruleLabels', props.ruleLabels, 'labels');
     const identity = resolveIdentity(this, checker, { component: 'monitoring' }, { nameRule: NameRule.OBJECT });
     checker.throwIfAny();

@@ -2,6 +2,8 @@
  * Runbook URLs from a template: one URL per signal and service, written by a
  * user in any language as a string (jsii carries no callbacks).
  */
+import { quote } from '../common/errors';
+import { httpUrlError } from '../common/text';
 
 /** The placeholders a runbook URL template may hold. */
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -19,10 +21,23 @@ export function runbookUrl(template: string, signal: string, service?: string): 
   return template.replace(PLACEHOLDER, (whole, name: string) => (name === 'signal' ? signal : name === 'service' ? service ?? RUNBOOK_NO_SERVICE : whole));
 }
 
-/** Why a runbook URL template is unusable, or undefined: an http(s) URL whose placeholders are `{signal}` and `{service}`. */
-export function runbookTemplateError(template: string): string | undefined {
+/** Where the links a template makes are read: Datadog reads an `@` in a message as a notification handle. */
+export type RunbookReader = 'datadog' | 'prometheus';
+
+/**
+ * Why a runbook URL template is unusable, or undefined: its placeholders are
+ * `{signal}` and `{service}`, and each URL it makes is an http(s) URL of
+ * RFC 3986 characters (no space, line break or `{{`, which opens a template
+ * in a Datadog message or a Prometheus annotation), without `@` for Datadog.
+ * Signals and service names (DNS labels) add no other character, so one
+ * URL made from it stands for all.
+ */
+export function runbookTemplateError(template: unknown, reader: RunbookReader): string | undefined {
+  if (typeof template !== 'string') return `(${quote(template)}) must be an http(s) URL template`;
   const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[0]).filter((p) => !KNOWN.has(p.slice(1, -1)));
-  if (unknown.length > 0) return `has placeholders other than {signal} and {service}: ${unknown.join(', ')}`;
-  if (!/^https?:\/\/\S+$/.test(runbookUrl(template, 'signal', 'service'))) return 'must be an http(s) URL';
-  return undefined;
+  if (unknown.length > 0) return `(${quote(template)}) has placeholders other than {signal} and {service}: ${unknown.join(', ')}`;
+  const url = runbookUrl(template, 'signal', 'service');
+  const problem = httpUrlError(url);
+  if (problem) return problem;
+  return reader === 'datadog' && url.includes('@') ? `(${quote(template)}) contains '@', which a Datadog message reads as a notification handle` : undefined;
 }

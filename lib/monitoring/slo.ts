@@ -12,10 +12,12 @@ import { PropChecker, quote } from '../common/errors';
 import { frozen } from '../common/frozen';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { LABEL_SLO_FOR, checkMetadataMap } from '../common/labels';
+import { httpUrlError } from '../common/text';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { SLO_WINDOW_DAYS, Severity, burnRateAlerts, datadogWindows, decimals, errorBudget, prometheusWindows } from './burn-rate';
+import { datadogHandleError, datadogTagValueError, runbookUrlError } from './datadog-text';
 import { PrometheusSli, envoyUpstreamSli, istioSli } from './prometheus-sli';
 import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec } from './slo-datadog';
 import { Objective, ObjectiveFacts, ResolvedObjective } from './slo-model';
@@ -142,10 +144,29 @@ export class ServiceLevelObjectives extends Construct {
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      service: ['object', 'give the ObservableService the objectives are about'],
+      availabilityTarget: ['number', 'give the share of requests that must succeed, such as 99.9'],
+      runbookUrl: ['string', "link the runbook of this service's objectives"],
+    });
+    checker.check(props.service instanceof ObservableService, 'service', `(${quote(props.service)}) is not an ObservableService`, 'give the ObservableService the objectives are about');
+    if (props.frontProxy !== undefined) checker.check(props.frontProxy instanceof FrontEnvoy, 'frontProxy', `(${quote(props.frontProxy)}) is not a FrontEnvoy`, 'give the FrontEnvoy routing to the service');
+    if (props.latency !== undefined) {
+      checker.required('latency.threshold', props.latency.threshold, 'object', 'give the latency users notice, such as Duration.millis(250)');
+      checker.required('latency.target', props.latency.target, 'number', 'give the share of requests that must beat it, such as 99');
+    }
+    if (props.datadog !== undefined) {
+      checker.required('datadog.env', props.datadog.env, 'string', "give the env tag of the service's spans, such as 'production'");
+      checker.required('datadog.notify', props.datadog.notify, 'object', "give the handles to notify: { page: ['@pagerduty-payments'], ticket: ['@slack-payments'] }");
+      for (const severity of [Severity.PAGE, Severity.TICKET]) checker.required(`datadog.notify.${severity}`, props.datadog.notify?.[severity], 'array', "list Datadog handles such as '@pagerduty-payments'");
+    }
+    checker.throwIfAny();
     const service = this.service = props.service;
     checker.check(props.prometheus !== undefined || props.datadog !== undefined, 'prometheus', 'and datadog are both missing: no objective would be written',
       'give prometheus: {} or datadog: { env, notify } (or both)');
-    checker.check(/^https?:\/\/[^\s{}]+$/.test(props.runbookUrl), 'runbookUrl', `(${quote(props.runbookUrl)}) must be an http(s) URL`, 'link the runbook of this service\'s objectives');
+    // Datadog reads '@' in a monitor's message as a handle; Prometheus expands `{{` in annotations.
+    const runbookProblem = props.datadog ? runbookUrlError(props.runbookUrl) : httpUrlError(props.runbookUrl);
+    checker.check(runbookProblem === undefined, 'runbookUrl', runbookProblem ?? '', 'link the runbook of this service\'s objectives');
 
     const windowMinutes = (props.window ?? Duration.days(30)).toMinutes();
     const windowDays = windowMinutes / DAY_MINUTES;
@@ -249,11 +270,15 @@ export class ServiceLevelObjectives extends Construct {
   private checkDatadog(checker: PropChecker, datadog: DatadogSloProps): void {
     checker.check(this.service.traceServiceName !== undefined, 'service', `(${this.service.name}) has no Istio sidecar: no Envoy span carries its name, so trace.envoy.proxy has no data for it`,
       'give the service mesh: {}');
-    checker.check(/^[a-z0-9_.:/-]+$/.test(datadog.env), 'datadog.env', `(${quote(datadog.env)}) must be a Datadog tag value`, 'use lower-case letters, digits and - _ . : /');
+    const envProblem = datadogTagValueError('env', datadog.env);
+    checker.check(envProblem === undefined, 'datadog.env', envProblem ?? '', 'use lower-case letters, digits and - _ . : /');
     for (const severity of [Severity.PAGE, Severity.TICKET]) {
       const handles = datadog.notify[severity];
-      checker.check(handles.length > 0 && handles.every((h) => /^@[\w.+-]+$/.test(h)), `datadog.notify.${severity}`, `(${JSON.stringify(handles)}) must list Datadog handles starting with '@'`,
-        "give handles such as '@pagerduty-payments'");
+      checker.check(handles.length > 0, `datadog.notify.${severity}`, 'is empty', "give handles such as '@pagerduty-payments'");
+      handles.forEach((h, i) => {
+        const problem = datadogHandleError(h);
+        checker.check(problem === undefined, `datadog.notify.${severity}[${i}]`, problem ?? '', "give handles such as '@pagerduty-payments'");
+      });
     }
     for (const [objective, sloId] of Object.entries(datadog.sloIds ?? {})) {
       // Datadog SLO ids are 32 lower-case hex digits (the API's ServiceLevelObjective.id).

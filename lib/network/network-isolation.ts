@@ -1,11 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { portError } from '../common/addresses';
-import { ConfigurationError, PropChecker } from '../common/errors';
+import { ConfigurationError, PropChecker, quote } from '../common/errors';
 import { frozenList } from '../common/frozen';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
 import { dns1123LabelError } from '../common/names';
+import { lineTextError } from '../common/text';
 import { ISTIO_SYSTEM_NAMESPACE, MeshTelemetry } from '../istio/mesh-resources';
 import { TransportProtocol, checkCidr } from '../workload/egress';
 import { WorkloadNetwork, networkOf, networksUnder } from '../workload/network';
@@ -188,6 +189,7 @@ export class NetworkIsolation extends Construct {
   constructor(scope: Construct, id: string, props: NetworkIsolationProps = {}) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checkRequired(checker, props);
     const dns = checkDns(checker, props.dns);
     checkPrometheus(checker, props.prometheus);
     checkKubernetesApi(checker, props.kubernetesApi);
@@ -297,6 +299,33 @@ export class NetworkIsolation extends Construct {
   }
 }
 
+/** The props a JavaScript caller may leave out inside the optional ones; throws at once when one is missing. */
+function checkRequired(checker: PropChecker, props: NetworkIsolationProps): void {
+  const peer = (prop: string, value: unknown) => checker.check(value instanceof NetworkPeer, prop, `(${quote(value)}) is not a peer`, 'give NetworkPeer.pods(...), NetworkPeer.cidr(...) or NetworkPeer.anywhere()');
+  const workload = (prop: string, value: unknown) => checker.required(prop, value, 'object', 'give the workload construct');
+  const purpose = (prop: string, value: unknown) => checker.required(prop, value, 'string', 'say why the flow is needed');
+  (props.allowIngress ?? []).forEach((a, i) => {
+    workload(`allowIngress[${i}].to`, a?.to);
+    peer(`allowIngress[${i}].from`, a?.from);
+    purpose(`allowIngress[${i}].purpose`, a?.purpose);
+  });
+  (props.allowEgress ?? []).forEach((a, i) => {
+    workload(`allowEgress[${i}].from`, a?.from);
+    peer(`allowEgress[${i}].to`, a?.to);
+    checker.required(`allowEgress[${i}].port`, a?.port, 'number', 'give the destination port');
+    purpose(`allowEgress[${i}].purpose`, a?.purpose);
+  });
+  if (props.prometheus !== undefined) {
+    checker.required('prometheus.namespace', props.prometheus.namespace, 'string', "give Prometheus' namespace, such as monitoring");
+    checker.required('prometheus.port', props.prometheus.port, 'number', 'give the metrics port of the pods');
+  }
+  if (props.kubernetesApi !== undefined) {
+    checker.required('kubernetesApi.cidrs', props.kubernetesApi.cidrs, 'array', "give the API server's addresses, such as ['172.20.0.0/16']");
+    checker.required('kubernetesApi.port', props.kubernetesApi.port, 'number', 'give the port of the endpoints of the kubernetes Service');
+  }
+  checker.throwIfAny();
+}
+
 function checkDns(checker: PropChecker, dns: ClusterDnsProps | undefined): FlowContext['dns'] {
   const namespace = dns?.namespace ?? DEFAULT_DNS_NAMESPACE;
   const error = dns1123LabelError(namespace);
@@ -338,7 +367,8 @@ function extraFlow(checker: PropChecker, prop: string, isolated: readonly Worklo
     checkMetadataMap(checker, `${peerProp}.podSelector`, spec.selector, 'labels');
   }
   checker.check(direction === 'ingress' || spec.kind !== PeerKind.ANYWHERE, peerProp, 'is anywhere, which would open all egress', 'give the pods or the block the workload calls');
-  checker.check(purpose.trim().length > 0, `${prop}.purpose`, 'is empty', 'say why the flow is needed');
+  const purposeProblem = lineTextError(purpose, 200);
+  checker.check(purposeProblem === undefined, `${prop}.purpose`, purposeProblem ?? '', 'say in a few words why the flow is needed');
   if (!network) return undefined;
   const resolvedPort = port ?? network.pods.ports[0]?.port;
   const portProblem = resolvedPort === undefined ? 'is not given and the workload listens on no port' : portError(resolvedPort);

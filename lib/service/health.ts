@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Probe } from 'cdk8s-plus-27';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
+import { urlPathError } from '../common/text';
 import { Protocol } from './protocol';
 
 /**
@@ -174,15 +175,19 @@ export function resolveHealth(checker: PropChecker, protocol: Protocol, serviceP
   };
   for (const [key, value] of Object.entries(endpoints)) {
     const prop = `health.endpoints.${key}`;
+    const example = defaults[key as keyof typeof defaults];
     if (protocol === Protocol.HTTP) {
-      checker.check(value.startsWith('/'), prop, `("${value}") must start with '/'`, `use an absolute path such as '${defaults[key as keyof typeof defaults]}'`);
-      checker.check(!/[\s?#]/.test(value), prop, `("${value}") must be a plain path without spaces, query or fragment`, 'remove them');
+      // The kubelet requests the path, Envoy matches and rewrites it, the load balancer may check it.
+      const problem = urlPathError(value);
+      checker.check(problem === undefined, prop, problem ?? '', `use an absolute path such as '${example}'`);
     } else {
-      checker.check(!/\s/.test(value), prop, `("${value}") must be a gRPC health service name without spaces`, `use a name such as '${defaults[key as keyof typeof defaults]}'`);
+      // A gRPC health service name: a fully qualified service name ('' for the whole server), as grpc.health.v1.HealthCheckRequest carries it.
+      checker.check(typeof value === 'string' && /^[A-Za-z0-9_./-]*$/.test(value), prop, `(${quote(value)}) must be a gRPC health service name: letters, digits, '_', '.', '/' and '-'`,
+        `use a name such as '${example}'`);
     }
   }
   const distinct = new Set(Object.values(endpoints)).size === 3;
-  checker.check(distinct, 'health.endpoints', `must be three distinct endpoints; got live="${endpoints.live}", ready="${endpoints.ready}", healthz="${endpoints.healthz}"`,
+  checker.check(distinct, 'health.endpoints', `must be three distinct endpoints; got live=${quote(endpoints.live)}, ready=${quote(endpoints.ready)}, healthz=${quote(endpoints.healthz)}`,
     'give liveness, readiness and external health their own endpoints: a liveness check that tests dependencies restarts healthy pods, and external monitoring must reach the app');
 
   const startup = props.startup ?? Startup.probe();

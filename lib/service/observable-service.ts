@@ -5,13 +5,15 @@ import {
   ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_LIVE, ANNOTATION_HEALTH_READY, ANNOTATION_NORMAL_RPS, ANNOTATION_PEAK_RPS, ANNOTATION_PODS_AT_NORMAL,
   ANNOTATION_PODS_AT_PEAK, ANNOTATION_PROTOCOL, ANNOTATION_RPS_PER_POD,
 } from '../common/annotations';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { frozen, frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { ParsedImage, parseImage } from '../common/image';
 import { checkMetadataMap } from '../common/labels';
+import { dns1123SubdomainError, secretKeyError } from '../common/names';
 import { sizeBytes } from '../common/quantities';
+import { processStringError } from '../common/text';
 import { MeshProps, MeshSidecar, MeshSidecarFeature } from '../istio/sidecar';
 import { Tracing } from '../telemetry/tracing';
 import { tracingFeature } from '../telemetry/tracing-feature';
@@ -256,6 +258,10 @@ export class ObservableService extends Construct implements IObservableWorkload 
   constructor(scope: Construct, id: string, props: ObservableServiceProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, {
+      image: ['string', "give a reference such as 'registry.example.com/team/app:1.4.2'"],
+      port: ['number', 'give the port the application listens on, such as 8080'],
+    });
 
     const image = parseImage(props.image);
     checker.check(typeof image !== 'string', 'image', typeof image === 'string' ? image : '', "give a reference such as 'registry.example.com/team/app:1.4.2'");
@@ -289,6 +295,13 @@ export class ObservableService extends Construct implements IObservableWorkload 
     checkMetadataMap(checker, 'serviceAnnotations', props.serviceAnnotations, 'annotations');
     checkMetadataMap(checker, 'podLabels', props.podLabels, 'labels');
     checkMetadataMap(checker, 'podAnnotations', props.podAnnotations, 'annotations');
+    checkProcessStrings(checker, props);
+    if (props.serviceAccount !== undefined) {
+      const problem = dns1123SubdomainError(String(props.serviceAccount.name));
+      checker.check(problem === undefined, 'serviceAccount', `name ${problem}`, 'give a service account whose name is a DNS-1123 subdomain');
+    }
+    (props.dependsOn ?? []).forEach((d, i) => checker.required(`dependsOn[${i}]`, d?.dnsName, 'string', 'list the workloads the service calls (an ObservableService, a MockBackend, ...)'));
+    checker.throwIfAny();
     this.dependsOn = frozenList([...(props.dependsOn ?? [])]);
     this.dependsOn.forEach((d, i) => {
       checker.check(d.dnsName !== this.dnsName, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
@@ -401,8 +414,37 @@ export class ObservableService extends Construct implements IObservableWorkload 
 /** Adds the user's labels or annotations to those the library writes; one it writes cannot be replaced. */
 function addOwn(checker: PropChecker, prop: string, own: { readonly [key: string]: string } | undefined, into: Record<string, string>, alsoWritten: Readonly<Record<string, string>>): void {
   for (const [key, value] of Object.entries(own ?? {})) {
-    checker.check(!(key in into) && !(key in alsoWritten), `${prop}.${key}`, 'is written by the library', `remove it from '${prop}'`);
+    // Own keys only: 'toString' is a valid label key, and every object inherits one.
+    checker.check(!Object.hasOwn(into, key) && !Object.hasOwn(alsoWritten, key), `${prop}.${key}`, 'is written by the library', `remove it from '${prop}'`);
     into[key] = value;
+  }
+}
+
+/**
+ * Checks what the process receives: the command, the arguments and literal
+ * environment values, which cannot hold a NUL (nor what kubectl cannot read
+ * back); and the Secret and ConfigMap references environment values are read from.
+ */
+function checkProcessStrings(checker: PropChecker, props: ObservableServiceProps): void {
+  for (const prop of ['command', 'args'] as const) {
+    (props[prop] ?? []).forEach((arg, i) => {
+      const problem = processStringError(arg);
+      checker.check(problem === undefined, `${prop}[${i}]`, problem ?? '', 'remove the character');
+    });
+  }
+  for (const [name, value] of Object.entries(props.env ?? {})) {
+    if (!checker.check(typeof value === 'object' && value !== null, `env.${name}`, `(${quote(value)}) is not an EnvValue`, 'give EnvValue.fromValue(...) or EnvValue.fromSecretValue(...)')) continue;
+    if (value.value !== undefined) {
+      const problem = processStringError(value.value);
+      checker.check(problem === undefined, `env.${name}`, problem ?? '', 'remove the character');
+    }
+    const ref = value.valueFrom?.secretKeyRef ?? value.valueFrom?.configMapKeyRef;
+    if (ref !== undefined) {
+      const nameProblem = dns1123SubdomainError(String(ref.name));
+      checker.check(nameProblem === undefined, `env.${name}`, `reads an object whose name ${nameProblem}`, 'give the name of an existing Secret or ConfigMap');
+      const keyProblem = secretKeyError(ref.key);
+      checker.check(keyProblem === undefined, `env.${name}`, `reads ${keyProblem}`, 'give the key that holds the value');
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
@@ -162,6 +162,9 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
     const checker = new PropChecker(this);
+    checker.requireProps(props, { exporters: ['array', 'give at least one exporter, such as OtelExporter.elasticApm(...)'] });
+    props.exporters.forEach((e, i) => checker.check(e instanceof OtelExporter, `exporters[${i}]`, `(${quote(e)}) is not an exporter`, 'give OtelExporter.elasticApm(...), .eckApmServer(...), .otlp(...) or .datadog(...)'));
+    checker.throwIfAny();
     const imageRef = props.image ?? DEFAULT_OTEL_COLLECTOR_IMAGE;
     const parsed = parseImage(imageRef);
     checker.check(typeof parsed !== 'string', 'image', typeof parsed === 'string' ? parsed : '', `use ${DEFAULT_OTEL_COLLECTOR_IMAGE}`);
@@ -174,11 +177,13 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
 
     checker.check(props.exporters.length > 0, 'exporters', 'is empty', 'give at least one exporter, such as OtelExporter.elasticApm(...)');
     const ids = props.exporters.map((e) => e.id);
-    checker.check(new Set(ids).size === ids.length, 'exporters', `name the same component twice (${ids.join(', ')})`, 'give each OTLP exporter its own name');
+    checker.check(new Set(ids).size === ids.length, 'exporters', `name the same component twice (${ids.map(quote).join(', ')})`, 'give each OTLP exporter its own name');
     const envNames = props.exporters.flatMap((e) => e._secretEnv.map((s) => s.name));
-    checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.join(', ')})`, 'give the exporters distinct names');
+    checker.check(new Set(envNames).size === envNames.length, 'exporters', `read two credentials into the same variable (${envNames.map(quote).join(', ')})`, 'give the exporters distinct names');
     props.exporters.forEach((e, i) => {
       for (const p of e._problems) checker.check(false, `exporters[${i}].${p.prop}`, p.problem, p.fix);
+      // Where the Secrets are is judged once their names and namespace are valid.
+      if (e._problems.length > 0) return;
       // A pod reads Secrets of its own namespace only (kubernetes.io/docs/concepts/configuration/secret):
       // a collector elsewhere would fail to start with CreateContainerConfigError.
       // A Secret is elsewhere when the exporter says where its Secrets are (ECK's), or when a
@@ -197,6 +202,8 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     });
     const signals = props.signals ?? [Signal.TRACES, Signal.METRICS, Signal.LOGS];
     checker.check(signals.length > 0 && new Set(signals).size === signals.length, 'signals', 'must list each signal at most once, and at least one', 'use Signal.TRACES, Signal.METRICS and Signal.LOGS');
+    signals.forEach((signal, i) => checker.check(Object.values(Signal).includes(signal), `signals[${i}]`, `(${quote(signal)}) is not a signal the collector has a pipeline type for`,
+      'use Signal.TRACES, Signal.METRICS or Signal.LOGS'));
 
     this.resources = resolveResources(checker, props.resources ?? {
       cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },

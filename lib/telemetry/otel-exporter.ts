@@ -3,7 +3,10 @@
  * credentials come from Secrets, never from the config.
  */
 import * as kplus from 'cdk8s-plus-27';
+import { hostError, portError } from '../common/addresses';
 import { PropProblem, quote } from '../common/errors';
+import { secretKeyError, secretNameError } from '../common/names';
+import { urlPathError } from '../common/text';
 import { NetworkDestination } from '../workload/observable-workload';
 
 /** Elastic APM Server's port, which accepts OTLP/gRPC. */
@@ -133,6 +136,8 @@ export interface DatadogExporterOptions {
 export class OtelExporter {
   /** OTLP/gRPC to an Elastic APM Server, authenticated with its secret token (elastic.co/guide/en/observability/current/apm-open-telemetry-direct.html). */
   public static elasticApm(options: ElasticApmExporterOptions): OtelExporter {
+    // Checked by the collector that takes the exporter, so a mistake names the construct.
+    options = options ?? ({} as ElasticApmExporterOptions);
     return OtelExporter.apm(options.name, options.host, options.port ?? ELASTIC_APM_PORT, options.secretToken, options.caCertificate, options.insecure ?? false, undefined);
   }
 
@@ -146,9 +151,14 @@ export class OtelExporter {
    * `<name>-apm-token` (key `secret-token`). The collector must run in `namespace`.
    */
   public static eckApmServer(options: EckApmServerExporterOptions): OtelExporter {
+    options = options ?? ({} as EckApmServerExporterOptions);
     const problems: PropProblem[] = [];
     for (const [prop, value] of [['apmServer', options.apmServer], ['namespace', options.namespace]] as const) {
-      if (!DNS_LABEL.test(value)) problems.push({ prop, problem: `(${quote(value)}) must be a Kubernetes name: lower-case letters, digits and '-'`, fix: 'give the name as ECK shows it (kubectl get apmserver -A)' });
+      if (typeof value !== 'string' || !DNS_LABEL.test(value)) problems.push({ prop, problem: `(${quote(value)}) must be a Kubernetes name: lower-case letters, digits and '-'`, fix: 'give the name as ECK shows it (kubectl get apmserver -A)' });
+    }
+    // ECK's Service `<name>-apm-http` is a DNS label: 63 characters at most.
+    if (typeof options.apmServer === 'string' && options.apmServer.length > 63 - '-apm-http'.length) {
+      problems.push({ prop: 'apmServer', problem: `(${quote(options.apmServer)}) is too long: ECK's Service ${quote(`${options.apmServer}-apm-http`)} would exceed 63 characters`, fix: 'give the name as ECK shows it (kubectl get apmserver -A)' });
     }
     const apm = OtelExporter.apm(options.name, `${options.apmServer}-apm-http.${options.namespace}.svc`, ELASTIC_APM_PORT,
       { secretName: `${options.apmServer}-apm-token`, key: 'secret-token' }, { secretName: `${options.apmServer}-apm-http-certs-public`, key: 'ca.crt' }, false, options.namespace);
@@ -158,17 +168,18 @@ export class OtelExporter {
   }
 
   private static apm(exporterName: string | undefined, host: string, port: number, token: SecretKey, ca: SecretKey | undefined, insecure: boolean, secretsNamespace: string | undefined): OtelExporter {
-    const name = exporterName ?? 'elastic';
+    const name = typeof exporterName === 'string' ? exporterName : 'elastic';
     const tokenVar = envVarFor(name, 'SECRET_TOKEN');
     const problems = [
       ...nameProblems(exporterName),
-      ...(HOST.test(host) ? [] : [{ prop: 'host', problem: `(${quote(host)}) must be a host name or IP address, without scheme, port or path`, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
-      ...(Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [{ prop: 'port', problem: `(${port}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
+      ...(hostError(host) === undefined ? [] : [{ prop: 'host', problem: hostError(host)!, fix: "give the APM Server's host, such as 'apm-server.elastic.svc.cluster.local', and 'port' apart" }]),
+      ...(typeof port === 'number' && portError(port) === undefined ? [] : [{ prop: 'port', problem: `(${quote(port)}) must be a port from 1 to 65535`, fix: `use ${ELASTIC_APM_PORT}` }]),
       ...(insecure && ca ? [{ prop: 'insecure', problem: 'turns TLS off, so the CA certificate would never be used', fix: 'give either insecure or caCertificate' }] : []),
       ...secretKeyProblems('secretToken', token),
       ...(ca ? secretKeyProblems('caCertificate', ca) : []),
     ];
-    const caFile = ca ? { volume: `${name.replace(/_/g, '-')}-ca`, ...ca, path: `${EXPORTER_CA_DIR}/${name}/ca.crt` } : undefined;
+    // A volume name is a DNS-1123 label: the exporter's name in lower case, '_' as '-'.
+    const caFile = ca ? { volume: `${name.toLowerCase().replace(/_/g, '-')}-ca`, ...ca, path: `${EXPORTER_CA_DIR}/${name}/ca.crt` } : undefined;
     // configtls (open-telemetry/opentelemetry-collector config/configtls): ca_file verifies the
     // server against that CA; insecure turns TLS off entirely; neither skips verification.
     const tls = insecure ? { tls: { insecure: true } } : caFile ? { tls: { ca_file: caFile.path } } : {};
@@ -181,30 +192,33 @@ export class OtelExporter {
 
   /** Any OTLP endpoint, over gRPC (`otlp_grpc`) or HTTP (`otlp_http`). */
   public static otlp(options: OtlpExporterOptions): OtelExporter {
-    const tokenVar = envVarFor(options.name, 'BEARER_TOKEN');
+    options = options ?? ({} as OtlpExporterOptions);
+    const name = typeof options.name === 'string' ? options.name : '';
+    const tokenVar = envVarFor(name, 'BEARER_TOKEN');
     const config: Record<string, unknown> = { endpoint: options.endpoint };
     if (options.bearerToken) config.headers = { Authorization: `Bearer \${env:${tokenVar}}` };
     if (options.insecure) config.tls = { insecure: true };
     const http = options.protocol === OtlpProtocol.HTTP;
-    // otlp_http takes a base URL; otlp_grpc a gRPC target, host:port with an optional scheme.
-    const endpointOk = (http ? HTTP_URL : GRPC_TARGET).test(options.endpoint);
+    const endpoint = parseEndpoint(options.endpoint, http);
     const problems = [
-      ...nameProblems(options.name),
+      ...nameProblems(options.name, true),
+      ...(options.protocol === undefined || options.protocol === OtlpProtocol.GRPC || http ? [] : [{ prop: 'protocol', problem: `(${quote(options.protocol)}) must be 'grpc' or 'http'`, fix: "give 'grpc' or 'http'" }]),
       ...(options.bearerToken ? secretKeyProblems('bearerToken', options.bearerToken) : []),
-      ...(endpointOk ? [] : [{
-        prop: 'endpoint', problem: `("${options.endpoint}") is not ${http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)'}`,
+      ...(typeof endpoint !== 'string' ? [] : [{
+        prop: 'endpoint', problem: endpoint,
         fix: http ? "give a URL such as 'https://otlp.example.com:4318'" : "give a target such as 'tempo.tracing.svc.cluster.local:4317'",
       }]),
     ];
-    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${options.name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems,
-      endpointOk ? [endpointDestination(options.endpoint, http)] : []);
+    return new OtelExporter(`${http ? 'otlp_http' : 'otlp_grpc'}/${name}`, config, options.bearerToken ? [{ name: tokenVar, ...options.bearerToken }] : [], problems,
+      typeof endpoint === 'string' ? [] : [endpoint]);
   }
 
   /** The Datadog exporter, with the API key from a Secret. */
   public static datadog(options: DatadogExporterOptions): OtelExporter {
+    options = options ?? ({} as DatadogExporterOptions);
     const site = options.site ?? 'datadoghq.com';
     const problems = [
-      ...(HOST.test(site) ? [] : [{ prop: 'site', problem: `(${quote(site)}) must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }]),
+      ...(hostError(site) === undefined ? [] : [{ prop: 'site', problem: `(${quote(site)}) must be a Datadog site host name`, fix: "use a site such as 'datadoghq.com' or 'datadoghq.eu'" }]),
       ...secretKeyProblems('apiKey', options.apiKey),
     ];
     // The exporter's intake hosts for a site (opentelemetry-collector-contrib, Datadog exporter
@@ -231,41 +245,58 @@ export class OtelExporter {
   ) {}
 }
 
-/** The host and port an OTLP endpoint connects to: `host:port` (gRPC, optionally with a scheme) or a URL (HTTP, port from the scheme when absent). */
-function endpointDestination(endpoint: string, http: boolean): NetworkDestination {
-  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+)(?::(\d{1,5}))?/.exec(endpoint)!;
-  const port = match[3] !== undefined ? Number(match[3]) : http && match[1] === 'http' ? 80 : 443;
-  return { host: match[2], port, purpose: 'exporter' };
+/**
+ * An OTLP endpoint's host and port, or why it is not one: `host:port` for
+ * gRPC (optionally with an http(s) scheme), an http(s) URL for HTTP (the port
+ * from the scheme when absent, and a path of URL characters). The host is a
+ * host name or an IPv4 address, so no space and no `${`, which the collector
+ * would expand as a config source (`${env:…}`, `${file:…}`).
+ */
+function parseEndpoint(endpoint: unknown, http: boolean): NetworkDestination | string {
+  const form = http ? /^(https?):\/\/([^:/?#]*)(?::(\d{1,5}))?(\/.*)?$/ : /^(?:(https?):\/\/)?([^:/?#]*):(\d{1,5})$/;
+  const match = typeof endpoint === 'string' ? form.exec(endpoint) : null;
+  const what = http ? 'an http(s) URL' : 'a gRPC target (host:port, optionally with https://)';
+  if (!match) return `(${quote(endpoint)}) is not ${what}`;
+  const [, scheme, host, portText, path] = match;
+  const hostProblem = hostError(host);
+  if (hostProblem) return `(${quote(endpoint)}) is not ${what}: its host ${hostProblem}`;
+  const port = portText !== undefined ? Number(portText) : scheme === 'http' ? 80 : 443;
+  if (portError(port)) return `(${quote(endpoint)}) has a port (${port}) outside 1 to 65535`;
+  const pathProblem = path === undefined ? undefined : urlPathError(path);
+  if (pathProblem) return `(${quote(endpoint)}) has a path that ${pathProblem.replace(/^\(.*?\) /, '')}`;
+  // The collector expands `${…}` in every config string and reads `$$` as `$`
+  // (opentelemetry.io/docs/collector/configuration, "Environment variables").
+  if (path?.includes('$')) return `(${quote(endpoint)}) has a path with '$', which the collector reads as the start of an expansion`;
+  return { host, port, purpose: 'exporter' };
 }
 
 /** A Kubernetes object name (RFC 1123 label). */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-/** A Secret's key (core validation: IsConfigMapKey). */
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** Checks a Secret reference given by name. */
+/** Checks a Secret reference: a Secret (given or named) and a key. */
 function secretKeyProblems(prop: string, ref: SecretKey): PropProblem[] {
+  if (typeof ref !== 'object' || ref === null) return [{ prop, problem: 'is missing: a Secret and a key are required', fix: "give { secretName: 'apm-token', key: 'secret-token' }" }];
   const problems: PropProblem[] = [];
-  if (ref.secretName !== undefined && !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(ref.secretName)) {
-    problems.push({ prop: `${prop}.secretName`, problem: `(${quote(ref.secretName)}) is not a Secret name (a DNS-1123 subdomain)`, fix: 'give the Secret\'s name' });
-  }
+  const name = ref.secretName ?? ref.secret?.name;
+  const nameProblem = name === undefined ? undefined : secretNameError(name);
+  if (nameProblem) problems.push({ prop: ref.secretName !== undefined ? `${prop}.secretName` : `${prop}.secret`, problem: `is not a Secret name: ${nameProblem}`, fix: 'give the Secret\'s name' });
   if (ref.secret === undefined && ref.secretName === undefined) problems.push({ prop, problem: 'names no Secret', fix: 'give secret or secretName' });
-  if (!SECRET_KEY.test(ref.key)) problems.push({ prop: `${prop}.key`, problem: `(${quote(ref.key)}) is not a Secret key: letters, digits, '-', '_' and '.'`, fix: 'give the key within the Secret' });
+  const keyProblem = secretKeyError(ref.key);
+  if (keyProblem) problems.push({ prop: `${prop}.key`, problem: keyProblem, fix: 'give the key within the Secret' });
   return problems;
 }
 
-/** A host name or an IPv4 address (no scheme, port or path). */
-const HOST = /^[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
-const HTTP_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
-const GRPC_TARGET = /^(https?:\/\/)?[A-Za-z0-9.-]+:\d{1,5}$/;
-
-/** Exporter names become part of the component id and of a variable name. */
-function nameProblems(name: string | undefined): PropProblem[] {
-  if (name === undefined || /^[a-z0-9][a-z0-9_-]*$/i.test(name)) return [];
-  return [{ prop: 'name', problem: `("${name}") must be letters, digits, '_' and '-'`, fix: "give a name such as 'tempo'" }];
+/**
+ * Exporter names become part of the component id, of a variable name and, in
+ * lower case, of a volume name (a DNS-1123 label, `<name>-ca`): letters,
+ * digits, '_' and '-', starting with a letter or digit, at most 60.
+ */
+function nameProblems(name: unknown, required = false): PropProblem[] {
+  if (name === undefined && !required) return [];
+  if (typeof name === 'string' && /^[a-z0-9][a-z0-9_-]{0,59}$/i.test(name)) return [];
+  return [{ prop: 'name', problem: `(${quote(name)}) must be 1 to 60 letters, digits, '_' and '-', starting with a letter or digit`, fix: "give a name such as 'tempo'" }];
 }
 
 function envVarFor(name: string, suffix: string): string {
   return `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${suffix}`;
 }
-

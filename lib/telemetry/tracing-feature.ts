@@ -3,11 +3,13 @@
  * unified service tagging, or the OpenTelemetry SDK's environment.
  * @internal
  */
+import * as path from 'path';
 import { EnvFieldPaths, EnvValue } from 'cdk8s-plus-27';
-import { PropChecker } from '../common/errors';
+import { hostError, portError } from '../common/addresses';
+import { PropChecker, quote } from '../common/errors';
 import { labelValueError } from '../common/names';
 import { HostPathMount, IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
-import { DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
+import { DEFAULT_DATADOG_APM_SOCKET, DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
 
 /** Unified service tagging labels (docs.datadoghq.com/getting_started/tagging/unified_service_tagging). */
 export const DD_LABEL_ENV = 'tags.datadoghq.com/env';
@@ -21,8 +23,8 @@ export function tracingFeature(tracing: Tracing): IPodFeature {
   return {
     prop: 'tracing',
     bind: (context: PodContext): PodFeatureBinding => {
-      checkSampling(context.checker, tracing);
-      const wiring = tracing.provider === TracingProvider.DATADOG ? datadogWiring(context.checker, tracing, context) : openTelemetryWiring(context.checker, tracing, context);
+      if (!checkTracing(context.checker, tracing)) return {};
+      const wiring = tracing.provider === TracingProvider.DATADOG ? datadogWiring(context.checker, tracing, context) : openTelemetryWiring(tracing, context);
       // Spans go over the network unless the agent is reached on the node (host IP, Unix socket).
       const { collectorHost: host, collectorPort: port } = tracing;
       return { ...wiring, egress: host !== undefined && port !== undefined ? [{ host, port, purpose: 'traces' }] : [] };
@@ -30,10 +32,74 @@ export function tracingFeature(tracing: Tracing): IPodFeature {
   };
 }
 
-/** Checks the sampling percentage of a tracing value. */
-export function checkSampling(checker: PropChecker, tracing: Tracing): void {
+/**
+ * Checks a tracing value wherever it is used (a service, the front proxy, a
+ * mesh's Telemetry): the sampling percentage, where spans go (the agent's
+ * Service, an OTLP host, a port, the agent's socket) and, for OpenTelemetry,
+ * the environment. Returns whether it is a tracing value at all.
+ */
+export function checkTracing(checker: PropChecker, tracing: Tracing): boolean {
+  if (!checker.check(tracing instanceof Tracing, 'tracing', `(${quote(tracing)}) is not a tracing value`, 'give Tracing.datadog(...) or Tracing.openTelemetry(...)')) return false;
   const p = tracing.samplingPercentage;
   checker.check(Number.isFinite(p) && p >= 0 && p <= 100, 'tracing.samplingPercentage', `(${p}) must be a percentage from 0 to 100`, 'give a share such as 100 (everything) or 10');
+  const agent = tracing.datadogAgent;
+  if (agent?.mode === 'unix-socket') {
+    const problem = socketPathError(agent.socketPath);
+    checker.check(problem === undefined, 'tracing.agent', `socket path ${problem}`, `use the agent's own socket, ${DEFAULT_DATADOG_APM_SOCKET}`);
+  } else if (agent?.mode === 'cluster-service') {
+    // Kubernetes DNS names a Service `<service>.<namespace>.svc.cluster.local`: a DNS-1035 and a DNS-1123 label.
+    const host = agent.host ?? '';
+    const match = /^([a-z]([-a-z0-9]{0,61}[a-z0-9])?)\.([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\.svc\.cluster\.local$/.exec(host);
+    checker.check(match !== null, 'tracing.agent', `(${quote(host)}) is not the DNS name of a Service: the service must be a DNS-1035 label and the namespace a DNS-1123 label`,
+      "give DatadogAgent.clusterService({ service: 'datadog', namespace: 'datadog' }) as the agent's chart names them");
+  } else if (tracing.provider === TracingProvider.OPENTELEMETRY) {
+    const host = tracing.collectorHost;
+    if (checker.check(host !== undefined && host !== '', 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })')) {
+      const problem = hostError(host);
+      checker.check(problem === undefined, 'tracing.host', problem ?? '', "give the collector's host name, such as 'otel.observability.svc.cluster.local', and its port apart");
+    }
+    const env = tracing.env;
+    if (env !== undefined) checker.check(typeof env === 'string' && env.length > 0, 'tracing.env', `(${quote(env)}) must be a non-empty text`, "give the environment, such as 'production'");
+  }
+  if (tracing.collectorPort !== undefined || agent?.mode === 'host-ip') {
+    const problem = portError(Number(tracing.collectorPort));
+    checker.check(typeof tracing.collectorPort === 'number' && problem === undefined, 'tracing.port', problem ?? `(${quote(tracing.collectorPort)}) must be a port`, 'give the port the backend listens on, such as 4317 or 8126');
+  }
+  return true;
+}
+
+/**
+ * Host directories a socket's directory must neither be, lie under, nor
+ * contain: the node's configuration, kernel interfaces and devices, system
+ * binaries and libraries, the kubelet's state (pod volumes and Secrets), the
+ * pod's writable /tmp and its service account token. Mounting an ancestor of
+ * one (`/var`, `/var/run`, `/`) would hand the pod the node's container
+ * runtime socket and the kubelet's Secrets: a read-only mount does not stop a
+ * connect(2) to a socket.
+ */
+const PROTECTED_DIRECTORIES = ['/etc', '/proc', '/sys', '/dev', '/boot', '/root', '/usr', '/bin', '/sbin', '/lib', '/lib64', '/var/lib/kubelet', '/tmp', '/var/run/secrets', '/run/secrets'];
+/** sun_path holds 108 bytes with the terminating NUL (Linux include/uapi/linux/un.h, UNIX_PATH_MAX). */
+const MAX_SOCKET_PATH_BYTES = 107;
+
+/**
+ * Why a Unix socket path cannot be mounted from the node: it must be
+ * absolute and normalized (no '.', '..', '//' or trailing '/'), of plain path
+ * characters, fit `sun_path`, and its directory (the one directory mounted)
+ * must be a dedicated one: not a protected directory, under one or above one.
+ */
+export function socketPathError(socket: unknown): string | undefined {
+  if (typeof socket !== 'string' || !/^\/[A-Za-z0-9._\/-]+$/.test(socket)) return `(${quote(socket)}) must be an absolute path of letters, digits, '.', '_', '-' and '/'`;
+  if (path.posix.normalize(socket) !== socket || socket.endsWith('/') || socket.split('/').some((s) => s === '.' || s === '..')) {
+    return `(${quote(socket)}) must be a normalized path: no '.', '..', '//' or trailing '/'`;
+  }
+  if (Buffer.byteLength(socket) > MAX_SOCKET_PATH_BYTES) return `(${quote(socket)}) is longer than a Unix socket path may be (${MAX_SOCKET_PATH_BYTES} bytes)`;
+  const dir = path.posix.dirname(socket);
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}/`) || outer === '/';
+  const clash = PROTECTED_DIRECTORIES.find((p) => within(dir, p) || within(p, dir));
+  if (clash !== undefined || dir === '/') {
+    return `(${quote(socket)}) would mount ${dir} from the node, ${dir === '/' || clash === undefined ? 'its root' : within(dir, clash) ? `which is ${clash} or under it` : `which holds ${clash}`}: the socket must sit in a directory of its own`;
+  }
+  return undefined;
 }
 
 /** A sampling percentage as the 0-to-1 ratio the SDKs take, without float noise. */
@@ -89,8 +155,7 @@ function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodCont
     const agent = tracing.datadogAgent as DatadogAgent;
     if (agent.mode === 'unix-socket') {
       const socket = agent.socketPath as string;
-      checker.check(socket.startsWith('/') && socket.lastIndexOf('/') > 0, 'tracing.agent', `socket path ("${socket}") must be an absolute path inside a directory`, `use ${'/var/run/datadog/apm.socket'}`);
-      const dir = socket.slice(0, socket.lastIndexOf('/'));
+      const dir = path.posix.dirname(socket);
       hostPaths.push({ name: 'datadog-apm-socket', hostPath: dir, mountPath: dir });
       vars.push(['DD_TRACE_AGENT_URL', EnvValue.fromValue(`unix://${socket}`)]);
     } else {
@@ -121,10 +186,22 @@ function downwardEnv(): Array<readonly [string, EnvValue]> {
   return DOWNWARD_ATTRIBUTES.map(([name, path]) => [name, EnvValue.fromFieldRef(path)] as const);
 }
 
+/**
+ * A resource attribute's value as `OTEL_RESOURCE_ATTRIBUTES` carries it:
+ * percent-encoded, as the OpenTelemetry specification asks for characters
+ * outside W3C Baggage's `baggage-octet` (open-telemetry/opentelemetry-specification
+ * specification/resource/sdk.md, "Specifying resource information via an
+ * environment variable"). Every character but letters, digits and `-_.!~*'()`
+ * is encoded, so no ',' or '=' adds an attribute, and no `$(` makes Kubernetes expand a variable.
+ */
+export function resourceAttributeValue(value: string): string {
+  return encodeURIComponent(value);
+}
+
 /** `OTEL_RESOURCE_ATTRIBUTES`: the pod (from the Downward API variables), the version and the environment. */
 function resourceAttributes(tracing: Tracing, workload: PodContext): readonly [string, EnvValue] {
-  const attributes = [...DOWNWARD_ATTRIBUTES.map(([name, , attribute]) => `${attribute}=$(${name})`), `service.version=${workload.version}`];
-  if (tracing.env) attributes.push(`deployment.environment.name=${tracing.env}`);
+  const attributes = [...DOWNWARD_ATTRIBUTES.map(([name, , attribute]) => `${attribute}=$(${name})`), `service.version=${resourceAttributeValue(workload.version)}`];
+  if (tracing.env) attributes.push(`deployment.environment.name=${resourceAttributeValue(tracing.env)}`);
   return ['OTEL_RESOURCE_ATTRIBUTES', EnvValue.fromValue(attributes.join(','))];
 }
 
@@ -133,9 +210,8 @@ function otelResourceEnv(tracing: Tracing, workload: PodContext): Array<readonly
   return [...downwardEnv(), resourceAttributes(tracing, workload)];
 }
 
-function openTelemetryWiring(checker: PropChecker, tracing: Tracing, workload: PodContext): PodFeatureBinding {
+function openTelemetryWiring(tracing: Tracing, workload: PodContext): PodFeatureBinding {
   const host = tracing.collectorHost;
-  checker.check(host !== undefined && host.length > 0, 'tracing', 'has no OTLP endpoint', 'give Tracing.openTelemetry({ collector }) or ({ host })');
   const propagators = tracing.servicePropagation.filter((p) => p !== PropagationStyle.DATADOG);
   return {
     env: [

@@ -171,9 +171,10 @@ export class Tracing {
 
   /** To an OTLP/gRPC endpoint (an OpenTelemetry Collector). */
   public static openTelemetry(options: OpenTelemetryTracingOptions): Tracing {
-    const host = options.collector?.otlpGrpcHost ?? options.host;
-    const port = options.collector?.otlpGrpcPort ?? options.port ?? OTLP_GRPC_PORT;
-    return new Tracing(TracingProvider.OPENTELEMETRY, options.samplingPercentage ?? 100, options.env, host, port, undefined, false);
+    // Checked where it is used (a service, the front proxy, a mesh), so that a mistake names the construct.
+    const host = options?.collector?.otlpGrpcHost ?? options?.host;
+    const port = options?.collector?.otlpGrpcPort ?? options?.port ?? OTLP_GRPC_PORT;
+    return new Tracing(TracingProvider.OPENTELEMETRY, options?.samplingPercentage ?? 100, options?.env, host, port, undefined, false);
   }
 
   private constructor(

@@ -1,6 +1,7 @@
 import { exceptError, fqdnError, fqdnMatches, ipInCidr, parseCidr, parseIp, portError } from '../common/addresses';
 import { PropChecker } from '../common/errors';
 import { frozenList } from '../common/frozen';
+import { lineTextError } from '../common/text';
 
 /** The transport protocol of a rule or a flow. */
 export enum TransportProtocol {
@@ -43,7 +44,8 @@ export interface CidrEgressRuleOptions extends EgressRuleOptions {
 export class EgressRule {
   /** An IPv4 or IPv6 block, such as a database subnet or a vendor's published range. */
   public static cidr(cidr: string, options: CidrEgressRuleOptions): EgressRule {
-    return new EgressRule('cidr', cidr, [...(options.except ?? [])], options);
+    // Checked by the workload that takes the rule, so that a mistake names the construct.
+    return new EgressRule('cidr', cidr, [...(options?.except ?? [])], options ?? { ports: [] });
   }
 
   /**
@@ -52,7 +54,7 @@ export class EgressRule {
    * watches DNS answers (Cilium's `toFQDNs`) enforces it.
    */
   public static fqdn(name: string, options: EgressRuleOptions): EgressRule {
-    return new EgressRule('fqdn', name.toLowerCase(), [], options);
+    return new EgressRule('fqdn', typeof name === 'string' ? name.toLowerCase() : name, [], options ?? { ports: [] });
   }
 
   /** The destination's ports. */
@@ -71,7 +73,7 @@ export class EgressRule {
     public readonly except: string[],
     options: EgressRuleOptions,
   ) {
-    this.ports = frozenList([...options.ports]);
+    this.ports = frozenList([...(options.ports ?? [])]);
     this.protocol = options.protocol ?? TransportProtocol.TCP;
     this.purpose = options.purpose ?? 'external';
     Object.freeze(this.except);
@@ -110,6 +112,9 @@ export function checkEgressRules(checker: PropChecker, prop: string, rules: read
     });
     checker.check(new Set(rule.ports).size === rule.ports.length, `${at}.ports`, `(${rule.ports.join(', ')}) lists a port twice`, 'list each port once');
     checker.check(rule.protocol === TransportProtocol.TCP || rule.protocol === TransportProtocol.UDP, `${at}.protocol`, `(${rule.protocol}) must be TCP or UDP`, 'use TransportProtocol.TCP');
+    // The purpose labels the flow in the flow list and the diagram: one line.
+    const purposeProblem = lineTextError(rule.purpose, 200);
+    checker.check(purposeProblem === undefined, `${at}.purpose`, purposeProblem ?? '', "say why in a few words, such as 'payments API'");
   });
 }
 

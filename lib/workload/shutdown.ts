@@ -10,8 +10,11 @@
  * propagated; the grace period covers the delay plus the application's own
  * shutdown after SIGTERM, after which the kubelet kills it.
  */
+import * as path from 'path';
 import { Duration } from 'cdk8s';
+import { quote } from '../common/errors';
 import { KubernetesVersion } from '../common/kubernetes-version';
+import { headerValueError, urlPathError } from '../common/text';
 import { IPodFeature, PodContext, PodFeatureBinding } from './pod-feature';
 
 /**
@@ -135,14 +138,21 @@ export class ShutdownFeature implements IPodFeature {
         'set KubernetesVersion.setTarget(app, KubernetesVersion.V1_30) or newer, or use PreStopAction.execSleep() for an image with a sleep binary, or PreStopAction.httpGet() for an application that waits');
       checker.check(delay >= 1, 'shutdown.delay', `(${delay}s) must be at least 1 second for the sleep action`, 'give the delay, or PreStopAction.none() for no pre-stop delay');
     }
-    if (action.kind === PreStopActionKind.EXEC) checker.check((action.binary ?? '').startsWith('/'), 'shutdown.action', `binary (${action.binary}) must be an absolute path`, "use '/bin/sleep'");
+    if (action.kind === PreStopActionKind.EXEC) {
+      const binary = action.binary;
+      checker.check(typeof binary === 'string' && /^\/[A-Za-z0-9._+\/-]+$/.test(binary) && path.posix.normalize(binary) === binary && !binary.endsWith('/'), 'shutdown.action',
+        `binary (${quote(binary)}) must be a normalized absolute path of letters, digits, '.', '_', '+', '-' and '/'`, "use '/bin/sleep'");
+    }
     if (action.kind === PreStopActionKind.HTTP) {
-      checker.check((action.path ?? '').startsWith('/') && !/[\s?#]/.test(action.path ?? ''), 'shutdown.action', `path (${action.path}) must be an absolute path`, "use a path such as '/prestop'");
+      const pathProblem = urlPathError(action.path);
+      checker.check(pathProblem === undefined, 'shutdown.action', `path ${pathProblem}`, "use a path such as '/prestop'");
       const port = action.port ?? context.ports[0]?.port;
       checker.check(port !== undefined && Number.isInteger(port) && port >= 1 && port <= 65535, 'shutdown.action', `port (${port}) must be a port from 1 to 65535`, 'give the port the application answers the hook on');
       for (const [name, value] of Object.entries(action.headers)) {
-        // core/v1 HTTPHeader: a header field name (RFC 7230 token), the value without line breaks.
-        checker.check(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && !/[\r\n]/.test(value), 'shutdown.action', `header ${JSON.stringify(name)} must be a header name with a one-line value`, 'use a name such as X-Prestop');
+        // core/v1 HTTPHeader: a header field name (RFC 7230 token), a value a header can carry.
+        checker.check(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name), 'shutdown.action', `header ${quote(name)} must be a header name (RFC 9110 token)`, 'use a name such as X-Prestop');
+        const valueProblem = headerValueError(value);
+        checker.check(valueProblem === undefined, 'shutdown.action', `header ${quote(name)}: ${valueProblem}`, 'give the value on one line, without control characters');
       }
     }
     const gracePeriodSeconds = delay + drain;

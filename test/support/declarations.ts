@@ -105,7 +105,7 @@ const envName = fc.stringMatching(/^APP_[A-Z0-9_]{1,12}$/);
 const annotationKey = fc.tuple(fc.constantFrom('', 'example.com/', 'service.beta.kubernetes.io/'), fc.stringMatching(/^[a-z0-9]([a-z0-9.-]{0,20}[a-z0-9])?$/))
   .map(([prefix, name]) => `${prefix}${name}`);
 
-const serviceFields = (grpc: boolean, mesh: boolean) => fc.record({
+const makeServiceFields = (grpc: boolean, mesh: boolean) => fc.record({
   name: dnsLabel,
   namespace: opt(dnsLabel),
   image,
@@ -168,6 +168,13 @@ const serviceFields = (grpc: boolean, mesh: boolean) => fc.record({
   }
   return decl;
 });
+
+/**
+ * The four service arbitraries, made once: building one parses its regular
+ * expressions, which a `chain` would otherwise do for every value it draws.
+ */
+const SERVICE_FIELDS = new Map([false, true].flatMap((grpc) => [false, true].map((mesh) => [`${grpc}/${mesh}`, makeServiceFields(grpc, mesh)] as const)));
+const serviceFields = (grpc: boolean, mesh: boolean) => SERVICE_FIELDS.get(`${grpc}/${mesh}`)!;
 
 /** A valid ObservableService declaration: HTTP or gRPC, in the mesh or not. */
 export const serviceDecl = fc.tuple(fc.boolean(), fc.boolean()).chain(([grpc, mesh]) => serviceFields(grpc, mesh));
@@ -582,8 +589,8 @@ const meshedServiceDecl = fc.boolean().chain((grpc) => serviceFields(grpc, true)
 /** Names the other constructs of the operations give their objects (the mock, the benchmark servers, the mesh monitors): no service takes them. */
 const operationsNames = (name: string) => name.startsWith('mock-') || ['mesh', 'fortio-mesh', 'fortio-baseline'].includes(name);
 
-export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3, meshedServiceDecl).filter((ss) => !ss.some((s) => operationsNames(s.name))).chain((services) => fc.record({
-  services: fc.constant(services),
+/** The fields of an operations declaration that do not depend on its services, made once (see SERVICE_FIELDS). */
+const OPERATIONS_FIELDS = {
   env: fc.stringMatching(/^[a-z0-9][a-z0-9_.:/-]{0,15}$/),
   notify: fc.array(fc.stringMatching(/^@[a-z0-9][a-z0-9._-]{0,20}$/), { minLength: 1, maxLength: 3 }),
   errorRate: opt(thresholds),
@@ -592,20 +599,19 @@ export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 
   tags: opt(fc.array(fc.stringMatching(/^[a-z][a-z0-9_.:/-]{0,15}$/), { maxLength: 3 })),
   dashboardTitle: fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim().length > 0),
   ruleLabels: opt(fc.dictionary(fc.stringMatching(/^[a-z]([a-z0-9_]{0,9}[a-z0-9])?$/), labelValue, { maxKeys: 2 })),
-  load: fc.record({
-    target: fc.oneof(
-      fc.record({ service: fc.nat(services.length - 1), path: opt(httpPath) }),
-      fc.record({ url: fc.constantFrom('http://front.shop.svc.cluster.local:8080/v1/ping', 'https://api.example.com/health') }),
-    ),
+  load: {
+    url: fc.record({ url: fc.constantFrom('http://front.shop.svc.cluster.local:8080/v1/ping', 'https://api.example.com/health') }),
+    path: opt(httpPath),
     qps: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 100000 })),
     connections: opt(fc.integer({ min: 1, max: 512 })),
     durationSeconds: opt(fc.integer({ min: 1, max: 3600 })),
     payloadSize: opt(fc.integer({ min: 0, max: 256 * 1024 })),
-    headers: opt(fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.stringMatching(/^[ -~]{0,20}$/), { maxKeys: 3 })),
+    // A header value: visible ASCII, spaces inside but not at either end (RFC 9110, section 5.5).
+    headers: opt(fc.dictionary(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.stringMatching(/^([!-~]([ -~]{0,18}[!-~])?)?$/), { maxKeys: 3 })),
     percentiles: opt(fc.uniqueArray(fc.constantFrom(50, 75, 90, 95, 99, 99.9, 99.99), { minLength: 1 })),
     timeoutMs: opt(fc.integer({ min: 1, max: 60000 })),
     mesh: opt(fc.boolean()),
-  }),
+  },
   mock: fc.record({
     name: dnsLabel.map((n) => `mock-${n}`),
     port: opt(fc.integer({ min: 1024, max: 65535 }).filter((p) => !ISTIO_RESERVED_PORTS.includes(p))),
@@ -622,6 +628,31 @@ export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 
     qps: opt(fc.integer({ min: 1, max: 10000 })), connections: opt(fc.integer({ min: 1, max: 64 })),
     durationSeconds: opt(fc.integer({ min: 1, max: 900 })), payloadSize: opt(fc.integer({ min: 0, max: 65536 })),
   })),
+};
+
+export const operationsDecl: fc.Arbitrary<OperationsDecl> = distinctServices(1, 3, meshedServiceDecl).filter((ss) => !ss.some((s) => operationsNames(s.name))).chain((services) => fc.record({
+  services: fc.constant(services),
+  env: OPERATIONS_FIELDS.env,
+  notify: OPERATIONS_FIELDS.notify,
+  errorRate: OPERATIONS_FIELDS.errorRate,
+  latency: OPERATIONS_FIELDS.latency,
+  controlPlane: OPERATIONS_FIELDS.controlPlane,
+  tags: OPERATIONS_FIELDS.tags,
+  dashboardTitle: OPERATIONS_FIELDS.dashboardTitle,
+  ruleLabels: OPERATIONS_FIELDS.ruleLabels,
+  load: fc.record({
+    target: fc.oneof(fc.record({ service: fc.nat(services.length - 1), path: OPERATIONS_FIELDS.load.path }), OPERATIONS_FIELDS.load.url),
+    qps: OPERATIONS_FIELDS.load.qps,
+    connections: OPERATIONS_FIELDS.load.connections,
+    durationSeconds: OPERATIONS_FIELDS.load.durationSeconds,
+    payloadSize: OPERATIONS_FIELDS.load.payloadSize,
+    headers: OPERATIONS_FIELDS.load.headers,
+    percentiles: OPERATIONS_FIELDS.load.percentiles,
+    timeoutMs: OPERATIONS_FIELDS.load.timeoutMs,
+    mesh: OPERATIONS_FIELDS.load.mesh,
+  }),
+  mock: OPERATIONS_FIELDS.mock,
+  benchmark: OPERATIONS_FIELDS.benchmark,
 }).map((o) => (o.load.target && 'service' in o.load.target && services[o.load.target.service].grpc ? { ...o, load: { ...o.load, target: { service: o.load.target.service } } } : o)));
 
 export function buildOperations(scope: Construct, d: OperationsDecl): void {
