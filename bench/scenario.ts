@@ -45,7 +45,7 @@ function library(app: App): void {
     const slice = services.slice(f * ROUTES_PER_FRONT_ENVOY, (f + 1) * ROUTES_PER_FRONT_ENVOY);
     new FrontEnvoy(chart, `front-${f}`, { routes: slice.map((s) => ({ prefix: `/${s.name}/`, service: s })), tracing, replicas: 2 });
   }
-  ProductionReadiness.enforce(app, { printTable: false });
+  if (!process.env.BENCH_NO_READINESS) ProductionReadiness.enforce(app, { printTable: process.env.BENCH_PRINT_TABLE === '1' });
 }
 
 // ---------------------------------------------------------------------------
