@@ -266,6 +266,16 @@ describe('Datadog and Prometheus text', () => {
     expect(propsOf(() => new PrometheusAlerts(c, 'a', { services: [meshed(c)], runbookUrl: 'https://x.example.com/{{ $labels.service }}' }))).toEqual(['runbookUrl']);
   });
 
+  test("'@' in a runbook template is refused where Datadog reads it as a handle, and kept where Prometheus writes it", () => {
+    const template = 'https://wiki.example.com/@runbooks/{service}/{signal}';
+    const d = chart();
+    expect(constructError(() => new DatadogMonitors(d, 'm', { services: [meshed(d)], env: 'production', notify: ['@x'], controlPlane: false, runbookUrl: template })).message)
+      .toContain("contains '@', which a Datadog message reads as a notification handle");
+    const c = chart();
+    const alerts = new PrometheusAlerts(c, 'a', { services: [meshed(c)], runbookUrl: template });
+    expect(JSON.stringify(alerts.apiObject.toJson())).toContain('https://wiki.example.com/@runbooks/web/error-rate');
+  });
+
   test('ServiceLevelObjectives refuses a runbook with a newline and a handle with a space', () => {
     const c = chart();
     const service = meshed(c);

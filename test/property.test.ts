@@ -35,7 +35,6 @@ const settings = (n: number): fc.Parameters<unknown> => ({ seed: SEED, numRuns: 
 jest.setTimeout(120_000 * Math.max(1, SCALE));
 
 interface Synthesized {
-  readonly yaml: string;
   readonly manifests: Manifest[];
   /** The charts' JSON, from which cdk8s writes the YAML. */
   readonly json: string;
@@ -50,7 +49,7 @@ function synthesize(build: (chart: Chart) => void, namespace?: string): Synthesi
   build(declarationChart(app, namespace));
   const yaml = app.synthYaml();
   const manifests = parseAllDocuments(yaml).map((d) => d.toJS() as Manifest).filter((m) => m !== null);
-  return { yaml, manifests, json: chartsJson(app) };
+  return { manifests, json: chartsJson(app) };
 }
 
 /** The charts' JSON of a second build of the same declaration: YAML is written from it, so equal JSON means byte-identical YAML. */

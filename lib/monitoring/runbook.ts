@@ -4,6 +4,7 @@
  */
 import { quote } from '../common/errors';
 import { httpUrlError } from '../common/text';
+import { runbookUrlError } from './datadog-text';
 
 /** The placeholders a runbook URL template may hold. */
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -25,6 +26,14 @@ export function runbookUrl(template: string, signal: string, service?: string): 
 export type RunbookReader = 'datadog' | 'prometheus';
 
 /**
+ * Why a runbook link is unusable where it is read, or undefined: an http(s)
+ * URL of RFC 3986 characters, without `@` for Datadog (datadog-text.ts).
+ */
+export function runbookLinkError(url: unknown, reader: RunbookReader): string | undefined {
+  return reader === 'datadog' ? runbookUrlError(url) : httpUrlError(url);
+}
+
+/**
  * Why a runbook URL template is unusable, or undefined: its placeholders are
  * `{signal}` and `{service}`, and each URL it makes is an http(s) URL of
  * RFC 3986 characters (no space, line break or `{{`, which opens a template
@@ -36,8 +45,5 @@ export function runbookTemplateError(template: unknown, reader: RunbookReader): 
   if (typeof template !== 'string') return `(${quote(template)}) must be an http(s) URL template`;
   const unknown = [...template.matchAll(PLACEHOLDER)].map((m) => m[0]).filter((p) => !KNOWN.has(p.slice(1, -1)));
   if (unknown.length > 0) return `(${quote(template)}) has placeholders other than {signal} and {service}: ${unknown.join(', ')}`;
-  const url = runbookUrl(template, 'signal', 'service');
-  const problem = httpUrlError(url);
-  if (problem) return problem;
-  return reader === 'datadog' && url.includes('@') ? `(${quote(template)}) contains '@', which a Datadog message reads as a notification handle` : undefined;
+  return runbookLinkError(runbookUrl(template, 'signal', 'service'), reader);
 }

@@ -12,13 +12,13 @@ import { PropChecker, quote } from '../common/errors';
 import { frozen } from '../common/frozen';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { LABEL_SLO_FOR, checkMetadataMap } from '../common/labels';
-import { httpUrlError } from '../common/text';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { SLO_WINDOW_DAYS, Severity, burnRateAlerts, datadogWindows, decimals, errorBudget, prometheusWindows } from './burn-rate';
-import { datadogHandleError, datadogTagValueError, runbookUrlError } from './datadog-text';
+import { datadogHandleError, datadogTagValueError } from './datadog-text';
 import { PrometheusSli, envoyUpstreamSli, istioSli } from './prometheus-sli';
+import { runbookLinkError } from './runbook';
 import { DatadogSloSpec, burnRateMonitorSpec, datadogSloSpec } from './slo-datadog';
 import { Objective, ObjectiveFacts, ResolvedObjective } from './slo-model';
 import { RuleGroup, sloRuleGroups } from './slo-prometheus';
@@ -165,7 +165,7 @@ export class ServiceLevelObjectives extends Construct {
     checker.check(props.prometheus !== undefined || props.datadog !== undefined, 'prometheus', 'and datadog are both missing: no objective would be written',
       'give prometheus: {} or datadog: { env, notify } (or both)');
     // Datadog reads '@' in a monitor's message as a handle; Prometheus expands `{{` in annotations.
-    const runbookProblem = props.datadog ? runbookUrlError(props.runbookUrl) : httpUrlError(props.runbookUrl);
+    const runbookProblem = runbookLinkError(props.runbookUrl, props.datadog ? 'datadog' : 'prometheus');
     checker.check(runbookProblem === undefined, 'runbookUrl', runbookProblem ?? '', 'link the runbook of this service\'s objectives');
 
     const windowMinutes = (props.window ?? Duration.days(30)).toMinutes();
