@@ -52,6 +52,9 @@ test('protoc-gen-validate rules: string length, numeric bounds, list size, durat
     'constraint items[0].quantity: must be at most 10, is 11',
   ]);
   expect(issues({ ...v, items: [] })).toEqual(['constraint items: needs at least 1 item(s), has 0']);
+  // min_len counts characters (code points), not UTF-16 units: two emoji are 2 characters in 4 units.
+  expect(issues({ ...v, items: [{ sku: '\u{1F4E6}\u{1F4E6}', quantity: 1 }] })).toEqual(['constraint items[0].sku: must be at least 3 characters']);
+  expect(issues({ ...v, items: [{ sku: '\u{1F4E6}\u{1F4E6}\u{1F4E6}', quantity: 1 }] })).toEqual([]);
   expect(issues({ ...v, deliver_within: '0s' })).toEqual(['constraint deliver_within: must be greater than 0s, is 0s']);
   const { address: _address, card_token: _card, ...bare } = v;
   expect(issues(bare)).toEqual([

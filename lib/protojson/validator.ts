@@ -76,8 +76,11 @@ class Walker<K extends string> {
       this.report(p, 'wrong-type', `expected an object (${info.fullName}), got ${describe(value)}`);
       return;
     }
+    const plan = planOf(info);
     const present = new Set<string>();
-    for (const [key, child] of Object.entries(value)) {
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      const child = value[key];
       const childPath = p ? `${p}.${key}` : key;
       const field = info.fields.get(key);
       if (!field) {
@@ -90,22 +93,22 @@ class Walker<K extends string> {
       this.field(field, child, childPath);
     }
     for (const oneof of info.oneofs) {
-      const set = oneof.members.filter((m) => present.has(m));
-      if (set.length > 1) this.report(p, 'oneof', `only one of ${oneof.members.join(', ')} may be set (oneof ${oneof.name}); found ${set.join(', ')}`);
-      if (set.length === 0 && oneof.required) this.report(p, 'required', `one of ${oneof.members.join(', ')} is required (oneof ${oneof.name})`);
+      let set = 0;
+      for (const m of oneof.members) if (present.has(m)) set++;
+      if (set > 1) this.report(p, 'oneof', `only one of ${oneof.members.join(', ')} may be set (oneof ${oneof.name}); found ${oneof.members.filter((m) => present.has(m)).join(', ')}`);
+      if (set === 0 && oneof.required) this.report(p, 'required', `one of ${oneof.members.join(', ')} is required (oneof ${oneof.name})`);
     }
-    for (const field of new Set(info.fields.values())) {
-      if (!field.rules) continue;
+    for (const { field, rules, required } of plan.ruled) {
       const fieldPath = p ? `${p}.${field.name}` : field.name;
       if (present.has(field.name)) {
-        this.rules(field.rules, value[field.name] ?? value[field.jsonName], fieldPath, field);
+        this.rules(rules, value[field.name] ?? value[field.jsonName], fieldPath, field);
       } else if (field.oneof) {
         continue; // rules of a oneof member apply only when it is the member set
-      } else if (isRequired(field.rules)) {
+      } else if (required) {
         this.report(fieldPath, 'required', `"${field.name}" is required in ${info.fullName}`);
       } else if (!field.optional && (field.repeated || field.map || field.scalar !== undefined)) {
         // protoc-gen-validate checks proto3 scalars and lists even when unset (default value).
-        this.rules(field.rules, defaultValue(field), fieldPath, field);
+        this.rules(rules, defaultValue(field), fieldPath, field);
       }
     }
     this.hooks[info.fullName]?.(value, p, (at, kind, message) => this.report(at, kind, message));
@@ -234,12 +237,14 @@ class Walker<K extends string> {
   }
 
   private valueRules(rules: ValidateRules, value: unknown, p: string): void {
-    for (const [kind, rule] of Object.entries(rules)) {
+    for (const kind in rules) {
+      const rule = rules[kind];
       if (!isPlainObject(rule)) continue;
       if (kind === 'string' && typeof value === 'string') {
         const bytes = Buffer.byteLength(value);
-        if (typeof rule.min_len === 'number' && [...value].length < rule.min_len) this.report(p, 'constraint', value === '' ? 'must not be empty' : `must be at least ${rule.min_len} characters`);
-        if (typeof rule.max_len === 'number' && [...value].length > rule.max_len) this.report(p, 'constraint', `must be at most ${rule.max_len} characters`);
+        const characters = codePoints(value);
+        if (typeof rule.min_len === 'number' && characters < rule.min_len) this.report(p, 'constraint', value === '' ? 'must not be empty' : `must be at least ${rule.min_len} characters`);
+        if (typeof rule.max_len === 'number' && characters > rule.max_len) this.report(p, 'constraint', `must be at most ${rule.max_len} characters`);
         if (typeof rule.min_bytes === 'number' && bytes < rule.min_bytes) this.report(p, 'constraint', value === '' ? 'must not be empty' : `must be at least ${rule.min_bytes} bytes`);
         if (typeof rule.max_bytes === 'number' && bytes > rule.max_bytes) this.report(p, 'constraint', `must be at most ${rule.max_bytes} bytes`);
       } else if (kind === 'duration' && typeof value === 'string' && DURATION.test(value)) {
@@ -251,16 +256,48 @@ class Walker<K extends string> {
   }
 
   private bounds(rule: ValidateRules, actual: number, p: string, toNumber: (r: unknown) => number, unit: string): void {
-    const checks: Array<[string, (limit: number) => boolean, string]> = [
-      ['gt', (l) => actual > l, 'greater than'], ['gte', (l) => actual >= l, 'at least'],
-      ['lt', (l) => actual < l, 'less than'], ['lte', (l) => actual <= l, 'at most'],
-    ];
-    for (const [key, ok, words] of checks) {
+    for (const [key, words] of BOUNDS) {
       if (rule[key] === undefined) continue;
       const limit = toNumber(rule[key]);
-      if (!ok(limit)) this.report(p, 'constraint', `must be ${words} ${limit}${unit}, is ${actual}${unit}`);
+      const ok = key === 'gt' ? actual > limit : key === 'gte' ? actual >= limit : key === 'lt' ? actual < limit : actual <= limit;
+      if (!ok) this.report(p, 'constraint', `must be ${words} ${limit}${unit}, is ${actual}${unit}`);
     }
   }
+}
+
+/** protoc-gen-validate's numeric and duration bounds, with their words. */
+const BOUNDS: ReadonlyArray<readonly ['gt' | 'gte' | 'lt' | 'lte', string]> = [['gt', 'greater than'], ['gte', 'at least'], ['lt', 'less than'], ['lte', 'at most']];
+
+/** What the walk needs of a message beyond its fields, worked out once per message. */
+interface MessagePlan {
+  /** Each field with protoc-gen-validate rules, once (the fields map names it by field and JSON name). */
+  readonly ruled: ReadonlyArray<{ readonly field: FieldInfo; readonly rules: ValidateRules; readonly required: boolean }>;
+}
+
+const plans = new WeakMap<MessageInfo, MessagePlan>();
+
+function planOf(info: MessageInfo): MessagePlan {
+  let plan = plans.get(info);
+  if (!plan) {
+    const ruled = [...new Set(info.fields.values())].flatMap((field) => (field.rules ? [{ field, rules: field.rules, required: isRequired(field.rules) }] : []));
+    plan = { ruled };
+    plans.set(info, plan);
+  }
+  return plan;
+}
+
+/** The number of Unicode code points (protoc-gen-validate's `min_len`/`max_len` count characters, not UTF-16 units). */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 const NUMERIC_RULES = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
@@ -283,19 +320,18 @@ function durationSeconds(rule: unknown): number {
 }
 
 function scalarError(type: string, value: unknown): string | undefined {
-  const got = describe(value);
-  if (type === 'string' || type === 'bytes') return typeof value === 'string' ? undefined : `expected a string, got ${got}`;
-  if (type === 'bool') return typeof value === 'boolean' ? undefined : `expected true or false, got ${got}`;
+  if (type === 'string' || type === 'bytes') return typeof value === 'string' ? undefined : `expected a string, got ${describe(value)}`;
+  if (type === 'bool') return typeof value === 'boolean' ? undefined : `expected true or false, got ${describe(value)}`;
   if (type === 'double' || type === 'float') {
-    return typeof value === 'number' || ['NaN', 'Infinity', '-Infinity'].includes(value as string) ? undefined : `expected a number, got ${got}`;
+    return typeof value === 'number' || ['NaN', 'Infinity', '-Infinity'].includes(value as string) ? undefined : `expected a number, got ${describe(value)}`;
   }
   if (INT64.has(type)) {
     const ok = (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
-    if (!ok) return `expected an integer (${type}), got ${got}`;
-    return type.startsWith('u') || type.startsWith('fixed') ? (Number(value) < 0 ? `expected a non-negative integer (${type}), got ${got}` : undefined) : undefined;
+    if (!ok) return `expected an integer (${type}), got ${describe(value)}`;
+    return type.startsWith('u') || type.startsWith('fixed') ? (Number(value) < 0 ? `expected a non-negative integer (${type}), got ${describe(value)}` : undefined) : undefined;
   }
   if (INT32.has(type) || UINT32.has(type)) {
-    if (typeof value !== 'number' || !Number.isInteger(value)) return `expected an integer (${type}), got ${got}`;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return `expected an integer (${type}), got ${describe(value)}`;
     const [min, max] = UINT32.has(type) ? [0, 4294967295] : [-2147483648, 2147483647];
     return value < min || value > max ? `${value} is out of range for ${type}` : undefined;
   }
