@@ -1,8 +1,10 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, FrontLoadBalancer, IpFamily, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
 import { MAX_UPSTREAMS_COMPACT, MAX_UPSTREAMS_INDENTED } from '../lib/envoy/defaults';
@@ -406,6 +408,22 @@ describe('the config is rendered at synth, so an edit through the escape hatch r
     // The same task: the validation's result is kept per synthesis by the text it checked, so the edit is seen.
     (front.config.static_resources as Manifest).clusters[0].connect_timeout = 'soon';
     expect(() => app.synth()).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].connect_timeout: expected a duration/);
+  });
+
+  test("an edit made by a later construct's validation is checked, written and hashed as edited", () => {
+    const edit = (timeout: string) => {
+      const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'envoy-late-')) });
+      const chart = new Chart(app, 'shop');
+      const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+      const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
+      // Later in the tree, so validated after the proxy: the proxy's check and text come after it.
+      new Construct(chart, 'late').node.addValidation({ validate: () => { (front.config.static_resources as Manifest).clusters[0].connect_timeout = timeout; return []; } });
+      return () => Testing.synth(chart);
+    };
+    const manifests = edit('9s')();
+    expect(emitted(manifests).static_resources.clusters[0].connect_timeout).toBe('9s');
+    expect(hash(deploymentOf(manifests))).toBe(createHash('sha256').update(manifests.find((m) => m.kind === 'ConfigMap')!.data['envoy.json']).digest('hex').slice(0, 16));
+    expect(edit('whenever')).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].connect_timeout: expected a duration/);
   });
 
   test('the facts the construct exposes about its routes are read-only', () => {

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, Level, ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation, Protocol, Tracing } from '../lib';
 import { evaluate } from '../lib/readiness/engine';
@@ -493,6 +493,25 @@ describe('enforce() runs once per synthesis and mutates nothing', () => {
     expect(() => app.synth()).not.toThrow();
     new ObservableService(chart, 'canary', { image: 'a/web:latest', port: 8080 });
     expect(() => app.synth()).toThrow(/OBS-IMG1/);
+  });
+
+  test('an object or an Envoy config edited between two synthesis calls of one task is written as edited', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-edit-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    const front = new FrontEnvoy(chart, 'front', { routes: [{ prefix: '/', service: web }] });
+    ProductionReadiness.enforce(app, { printTable: false });
+    const written = () => parse(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8').split(/^---$/m).find((d) => /kind: Deployment\s[\s\S]*name: web\n/.test(d))!);
+    app.synth();
+    expect(written().spec.minReadySeconds).toBe(0);
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).not.toContain('"port_value": 9911');
+    // The rules read each object's JSON during the first call; the second call must not reuse it.
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.replace('/spec/minReadySeconds', 17));
+    front.config.admin.address.socket_address.port_value = 9911;
+    app.synth();
+    expect(written().spec.minReadySeconds).toBe(17);
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toContain('"port_value": 9911');
   });
 
   test('an object made under a suppressed scope after suppress() fails synth, since its manifest lacks the suppression', () => {

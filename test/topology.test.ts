@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { constructError } from './support/errors';
 import { EgressRule, FrontEnvoy, FrontLoadBalancer, LoadTest, NetworkIsolation, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
@@ -88,11 +88,13 @@ test('the diagram is written once per synthesis, after the manifests, as <chart>
   const { app, chart } = product(new App({ outdir }));
   new TopologyDiagram(chart);
   const file = path.join(outdir, 'shop.topology.md');
+  const seenByValidations: boolean[] = [];
+  chart.node.addValidation({ validate: () => { seenByValidations.push(fs.existsSync(file)); return []; } });
   app.synth();
-  // cdk8s validated the app twice (once before writing, once for the one chart): nothing was written from a validation.
+  // cdk8s validated the app twice (once before writing, once for the one chart): nothing was written from
+  // a validation, and the diagram was there, after the manifests, when app.synth() returned.
+  expect(seenByValidations).toEqual([false, false]);
   expect(fs.existsSync(path.join(outdir, 'shop.k8s.yaml'))).toBe(true);
-  expect(fs.existsSync(file)).toBe(false);
-  await Promise.resolve();
   expect(fs.existsSync(file)).toBe(true);
   // Written once: nothing writes it again after the synthesis.
   const first = fs.readFileSync(file, 'utf8');
@@ -104,8 +106,20 @@ test('the diagram is written once per synthesis, after the manifests, as <chart>
   const second = product(new App({ outdir: again }));
   new TopologyDiagram(second.chart);
   second.app.synth();
-  await Promise.resolve();
   expect(fs.readFileSync(path.join(again, 'shop.topology.md'), 'utf8')).toBe(first);
+});
+
+test("synthesized through another chart's toJson(), the app writes the diagram at the next microtask", async () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-'));
+  const { app, chart } = product(new App({ outdir }));
+  new TopologyDiagram(chart);
+  // A chart without the library's constructs: its toJson() is a synthesis call the library does not see.
+  const plain = new Chart(app, 'plain');
+  new ApiObject(plain, 'note', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'note' } });
+  Testing.synth(plain);
+  expect(fs.existsSync(path.join(outdir, 'shop.topology.md'))).toBe(false);
+  await Promise.resolve();
+  expect(fs.existsSync(path.join(outdir, 'shop.topology.md'))).toBe(true);
 });
 
 describe('labels cannot break out of the diagram', () => {

@@ -8,7 +8,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { quote } from './errors';
-import { oncePerSynthesis } from './synthesis';
+import { constructsUnder, oncePerSynthesis, watchSynthesisCalls } from './synthesis';
 
 /**
  * Kinds without a namespace (`kubectl api-resources --namespaced=false` on
@@ -37,11 +37,11 @@ function describe(o: ApiObject): string {
   return `${o.kind} ${quote(o.name)}${CLUSTER_SCOPED.has(o.kind) ? ' (cluster-scoped)' : ` in namespace ${quote(o.metadata.namespace ?? 'default')}`} (${o.apiVersion})`;
 }
 
-/** The collisions among the API objects under `root`, one message naming both construct paths for each. */
-export function objectCollisions(root: IConstruct): string[] {
+/** The collisions among the API objects of `constructs`, one message naming both construct paths for each. */
+export function objectCollisions(constructs: readonly IConstruct[]): string[] {
   const first = new Map<string, ApiObject>();
   const problems: string[] = [];
-  for (const c of root.node.findAll()) {
+  for (const c of constructs) {
     if (!ApiObject.isApiObject(c)) continue;
     const key = identity(c);
     const earlier = first.get(key);
@@ -61,11 +61,12 @@ export function objectCollisions(root: IConstruct): string[] {
  * the library's constructs comes first.
  */
 export function watchObjectCollisions(scope: IConstruct): void {
+  watchSynthesisCalls(scope);
   const root = scope.node.root;
   if (watched.has(root)) return;
   watched.add(root);
   root.node.addValidation({
-    // The tree's size is part of the key: objects added between two synthesis calls of one task are seen.
-    validate: () => oncePerSynthesis(root, `collisions:${root.node.findAll().length}`, () => objectCollisions(root)),
+    // A session lasts one synthesis call: objects added before the next call are seen.
+    validate: () => oncePerSynthesis(root, 'collisions', () => objectCollisions(constructsUnder(root))),
   });
 }

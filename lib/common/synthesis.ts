@@ -5,37 +5,107 @@
  * chart it writes (`App.synth` → `Chart.toJson` → `App._synthChart` →
  * `validate(app)`, cdk8s/lib/app.js), so a check that reads the whole app
  * would otherwise run charts + 1 times per synthesis. A synthesis session
- * lasts for one synchronous synthesis call (`app.synth()`, `app.synthYaml()`,
- * `chart.toJson()`, `Testing.synth()`): it ends when the JavaScript task that
- * started it yields, at the next microtask, and then runs the steps
- * registered with {@link afterSynthesis}, once, after the manifests are written.
+ * begins at the first of those validations that asks for it. It ends when
+ * the synthesis call returns, when the next synthesis call begins, or at the
+ * latest when the JavaScript task that began it yields (the next microtask),
+ * and then runs the steps registered with {@link afterSynthesis}, once,
+ * after the manifests are written.
+ *
+ * To see where synthesis calls begin and end, the library's constructs
+ * (through {@link watchSynthesisCalls}, when they are built) wrap their
+ * app's `synth` and `synthYaml` and their chart's `toJson` (the call
+ * `Testing.synth` makes) on those instances. A session begun in a call not
+ * wrapped (a chart without the library's constructs, synthesized alone) ends
+ * at the next wrapped call or at the microtask. So an object edited between
+ * two synthesis calls of one task is read afresh by the second.
+ *
+ * Within a session the construct tree is taken as fixed, as cdk8s itself
+ * takes it within one synthesis request (`SynthRequestCache` in
+ * cdk8s/lib/app.js keeps each node's `findAll()`).
  *
  * Results are kept beside the tree; the one change to a construct is the
- * memo `jsonOncePerSynthesis` gives an API object's `toJson`.
+ * memo `jsonOncePerSynthesis` gives an API object's `toJson`, and the
+ * wrapped synthesis calls.
  * @internal
  */
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 interface Session {
   readonly results: Map<string, unknown>;
   readonly after: Map<string, () => void>;
+  /** The validations of the constructs (the app's own) are done: only the library's last runs remain before cdk8s writes. */
+  settled: boolean;
 }
 
 const sessions = new WeakMap<IConstruct, Session>();
+/** Synthesis calls under way, by app: a call inside another (app.synth → chart.toJson) is part of it. */
+const depths = new WeakMap<IConstruct, number>();
 
 function sessionOf(scope: IConstruct): Session {
   const app = scope.node.root;
   let session = sessions.get(app);
   if (!session) {
-    const created: Session = { results: new Map(), after: new Map() };
+    const created: Session = { results: new Map(), after: new Map(), settled: false };
     sessions.set(app, created);
     session = created;
     queueMicrotask(() => {
-      sessions.delete(app);
-      for (const step of created.after.values()) step();
+      if (sessions.get(app) === created) endSession(app);
     });
   }
   return session;
+}
+
+/** Ends the app's session, if any: its results are dropped and its after-steps run. */
+function endSession(app: IConstruct): void {
+  const session = sessions.get(app);
+  if (!session) return;
+  sessions.delete(app);
+  for (const step of session.after.values()) step();
+}
+
+/** Charts and apps whose synthesis calls are wrapped. */
+const wrapped = new WeakSet<IConstruct>();
+
+/**
+ * Wraps, once each, the synthesis calls of the app and the chart holding
+ * `scope`: the outermost call ends the app's session before it begins and
+ * after it returns. Called when a construct that keeps work in a session is
+ * built, so that every synthesis call of its app after that is seen whole.
+ */
+export function watchSynthesisCalls(scope: IConstruct): void {
+  const app = scope.node.root;
+  if (!wrapped.has(app)) {
+    wrapped.add(app);
+    wrapSynthesisCall(app, app, 'synth');
+    wrapSynthesisCall(app, app, 'synthYaml');
+  }
+  const chart = scope.node.scopes.slice().reverse().find((c) => Chart.isChart(c));
+  if (chart && !wrapped.has(chart)) {
+    wrapped.add(chart);
+    wrapSynthesisCall(app, chart, 'toJson');
+  }
+}
+
+function wrapSynthesisCall(app: IConstruct, target: IConstruct, method: 'synth' | 'synthYaml' | 'toJson'): void {
+  const own = (target as unknown as Record<string, unknown>)[method];
+  if (typeof own !== 'function') return;
+  Object.defineProperty(target, method, {
+    configurable: true,
+    writable: true,
+    value: function synthesisCall(this: unknown, ...args: unknown[]): unknown {
+      const depth = depths.get(app) ?? 0;
+      // A new synthesis: what an earlier one computed may be stale.
+      if (depth === 0) endSession(app);
+      depths.set(app, depth + 1);
+      try {
+        return own.apply(this, args);
+      } finally {
+        depths.set(app, depth);
+        if (depth === 0) endSession(app);
+      }
+    },
+  });
 }
 
 /**
@@ -88,3 +158,60 @@ export function jsonOncePerSynthesis(object: IConstruct & { toJson(): unknown })
 }
 
 const jsonCache = new WeakMap<IConstruct, { session: Session; json: unknown }>();
+
+/**
+ * Every construct under `scope` (itself first, in tree order), listed once
+ * per synthesis session: the rules, the collision check and the hooks that
+ * run last all read the list.
+ */
+export function constructsUnder(scope: IConstruct): readonly IConstruct[] {
+  return oncePerSynthesis(scope, `constructs:${scope.node.path}`, () => scope.node.findAll());
+}
+
+/** The runs each last construct makes, for the validation hooked on it. */
+const lastRuns = new WeakMap<IConstruct, Set<() => string[]>>();
+
+/**
+ * Runs `run` at the validation of the app's last construct (in tree order),
+ * after the validations of every other construct, so that it reads what
+ * they may still change; returns its problems there. Called from the
+ * validation of `scope` (which comes earlier), it hooks the last construct
+ * once; the hook does nothing once another construct is last. From the
+ * first of these runs on, the session is settled ({@link oncePerSettledSynthesis}).
+ */
+export function validateLast(scope: IConstruct, run: () => string[]): string[] {
+  const root = scope.node.root;
+  const all = constructsUnder(root);
+  const last = all[all.length - 1];
+  if (last === scope) {
+    sessionOf(root).settled = true;
+    return run();
+  }
+  let runs = lastRuns.get(last);
+  if (!runs) {
+    const hooked = new Set<() => string[]>();
+    lastRuns.set(last, hooked);
+    runs = hooked;
+    last.node.addValidation({
+      validate: () => {
+        const now = constructsUnder(root);
+        if (now[now.length - 1] !== last) return [];
+        sessionOf(root).settled = true;
+        return [...hooked].flatMap((r) => r());
+      },
+    });
+  }
+  runs.add(run);
+  return [];
+}
+
+/**
+ * `compute()` once per synthesis session once it is settled: the app's own
+ * validations have run, and what remains (the library's last runs, the
+ * producers cdk8s resolves as it writes) changes nothing a result depends
+ * on. Before that, and outside a synthesis, every call computes afresh.
+ */
+export function oncePerSettledSynthesis<T>(scope: IConstruct, key: string, compute: () => T): T {
+  const session = sessions.get(scope.node.root);
+  return session?.settled ? oncePerSynthesis(scope, key, compute) : compute();
+}

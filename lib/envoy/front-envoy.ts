@@ -7,7 +7,7 @@ import { imageVersion, resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { checkMetadataMap } from '../common/labels';
-import { oncePerSynthesis } from '../common/synthesis';
+import { oncePerSettledSynthesis, oncePerSynthesis, validateLast } from '../common/synthesis';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
@@ -230,16 +230,21 @@ export class FrontEnvoy extends Construct {
     this.configMap = file.configMap;
     file.mountOn(this.proxy.deployment);
 
-    this.node.addValidation({ validate: () => this.validateConfig() });
+    // Last, after the app's own validations: one that edits `config` is checked and written as edited.
+    const validateLastly = () => this.validateConfig();
+    this.node.addValidation({ validate: () => validateLast(this, validateLastly) });
   }
 
   /**
-   * The bootstrap as written to the ConfigMap, rendered from `config` now:
-   * JSON, which Envoy reads by the `.json` extension, ten times faster to
-   * write and to read back than YAML at hundreds of upstreams.
+   * The bootstrap as written to the ConfigMap, rendered from `config` now
+   * (during a synthesis, once the app's own validations have run, once for
+   * that synthesis): JSON, which Envoy reads by the `.json` extension, ten
+   * times faster to write and to read back than YAML at hundreds of upstreams.
    */
   public get configText(): string {
-    return this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`;
+    // Rendered once per synthesis for the check, the ConfigMap and the hash that rolls the pods.
+    return oncePerSettledSynthesis(this, `envoy-text:${this.node.path}`,
+      () => (this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`));
   }
 
   /**
@@ -248,7 +253,8 @@ export class FrontEnvoy extends Construct {
    */
   public validateConfig(): string[] {
     const text = this.configText;
-    return oncePerSynthesis(this, `envoy:${this.node.path}:${textHash(text)}`, () => {
+    // The text itself keys the result: a Map compares it faster than it is hashed.
+    return oncePerSynthesis(this, `envoy:${this.node.path}:${text}`, () => {
       const problems: string[] = [];
       const issues = validateEnvoyConfig(JSON.parse(text));
       if (issues.length > 0) problems.push(new EnvoyConfigError(issues, this.node.path).message);

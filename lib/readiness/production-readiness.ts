@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 import { ConfigurationError, PropProblem, quote } from '../common/errors';
-import { jsonOncePerSynthesis, oncePerSynthesis } from '../common/synthesis';
+import { constructsUnder, jsonOncePerSynthesis, oncePerSynthesis, validateLast, watchSynthesisCalls } from '../common/synthesis';
 import { evaluate, failures } from './engine';
 import { Resource, annotationSuppressions } from './model';
 import { formatTable, writeReports } from './reports';
@@ -54,10 +54,10 @@ export class ProductionReadiness {
   public static enforce(scope: IConstruct, options: EnforceOptions = {}): void {
     // Checked now, so that a wrong option fails where it is written, not at synth.
     evaluate([], options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
+    watchSynthesisCalls(scope);
     const run = (): string[] => {
-      // The tree's size is part of the key: a construct added between two synthesis calls of one task is seen.
-      const key = `readiness:${scope.node.path}:${scope.node.findAll().length}`;
-      return oncePerSynthesis(scope, key, () => {
+      // A session lasts one synthesis call: a construct added or changed before the next call is seen.
+      return oncePerSynthesis(scope, `readiness:${scope.node.path}`, () => {
         // Each object's JSON is built once, for the rules and for cdk8s's writer (the rules run last
         // in the validation pass, after every other validation has had its say).
         const findings = evaluate(resourcesUnder(scope, true), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
@@ -69,7 +69,7 @@ export class ProductionReadiness {
     // cdk8s validates the constructs in tree order (cdk8s/lib/app.js `validate`), so a rule run at the
     // scope's validation would read objects a later validation may still change: the scope's
     // validation hands the run to the last construct of the app, whose validations come last.
-    scope.node.addValidation({ validate: () => runLast(scope, run) });
+    scope.node.addValidation({ validate: () => validateLast(scope, run) });
   }
 
   /**
@@ -132,7 +132,7 @@ function lateObjects(scope: IConstruct): string[] {
   if (!byRule) return [];
   const problems: string[] = [];
   for (const [ruleId, objects] of byRule) {
-    for (const o of apiObjectsUnder(scope)) {
+    for (const o of apiObjectsUnder(scope, true)) {
       if (!objects.has(o)) {
         problems.push(`${o.node.path}: was made after ProductionReadiness.suppress(${scope.node.path}, '${ruleId}'), so its manifest does not carry the suppression. `
           + 'Fix: call ProductionReadiness.suppress after building everything under the scope');
@@ -142,37 +142,9 @@ function lateObjects(scope: IConstruct): string[] {
   return problems;
 }
 
-/** The runs each last construct makes, for the validation hooked on it. */
-const lastRuns = new WeakMap<IConstruct, Set<() => string[]>>();
-
-/**
- * Runs `run` at the validation of the app's last construct (in tree order),
- * hooking it there once; the hook does nothing once another construct is last
- * (the scope's validation, which comes first, hooks that one).
- */
-function runLast(scope: IConstruct, run: () => string[]): string[] {
-  const root = scope.node.root;
-  const all = root.node.findAll();
-  const last = all[all.length - 1];
-  if (last === scope) return run();
-  let runs = lastRuns.get(last);
-  if (!runs) {
-    const hooked = new Set<() => string[]>();
-    lastRuns.set(last, hooked);
-    runs = hooked;
-    last.node.addValidation({
-      validate: () => {
-        const now = root.node.findAll();
-        return now[now.length - 1] === last ? [...hooked].flatMap((r) => r()) : [];
-      },
-    });
-  }
-  runs.add(run);
-  return [];
-}
-
-function apiObjectsUnder(scope: IConstruct): ApiObject[] {
-  return scope.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+/** The API objects under `scope`; `duringSynthesis`: from the session's list of constructs. */
+function apiObjectsUnder(scope: IConstruct, duringSynthesis = false): ApiObject[] {
+  return (duringSynthesis ? constructsUnder(scope) : scope.node.findAll()).filter((c): c is ApiObject => ApiObject.isApiObject(c));
 }
 
 /**
@@ -201,7 +173,7 @@ function manifestFile(object: ApiObject, manifest: Record<string, unknown>): str
  * built once and shared with cdk8s's writer (jsonOncePerSynthesis).
  */
 function resourcesUnder(scope: IConstruct, duringSynthesis: boolean): Resource[] {
-  return apiObjectsUnder(scope).map((object) => {
+  return apiObjectsUnder(scope, duringSynthesis).map((object) => {
     const manifest = (duringSynthesis ? jsonOncePerSynthesis(object) : object.toJson()) as Record<string, unknown>;
     return { manifest, constructPath: object.node.path, file: manifestFile(object, manifest), suppressions: annotationSuppressions(manifest), suppressedBy: suppressedBy.get(object) };
   });

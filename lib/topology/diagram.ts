@@ -10,7 +10,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { afterSynthesis } from '../common/synthesis';
+import { afterSynthesis, watchSynthesisCalls } from '../common/synthesis';
 import { FrontEnvoy } from '../envoy/front-envoy';
 import { MockBackend } from '../loadtest/mock-backend';
 import { FlowPeer, PeerKind } from '../network/flows';
@@ -161,10 +161,10 @@ export function topologyMarkdown(title: string, scope: IConstruct): string {
  * Writes `<outdir>/<chart id>.topology.md` when the app synthesizes: a
  * Mermaid diagram of everything in the scope it is added to (usually a chart).
  *
- * The file is written once per synthesis, after the manifests: when the
- * synthesis call (`app.synth()`) has returned and its task yields, at the
- * next microtask. A program that reads the file right after `app.synth()`
- * awaits first (`await Promise.resolve()`); `cdk8s synth` needs nothing.
+ * The file is written once per synthesis, after the manifests, as the
+ * synthesis call (`app.synth()`, `app.synthYaml()`, or the chart's
+ * `toJson()`) returns. Synthesized through another chart's `toJson()`, the
+ * app writes it when the task yields, at the next microtask.
  */
 export class TopologyDiagram extends Construct {
   /** The file name, in the app's output directory. */
@@ -173,6 +173,7 @@ export class TopologyDiagram extends Construct {
   constructor(scope: Construct, id: string = 'Topology') {
     super(scope, id);
     this.fileName = `${scope.node.id}.topology.md`;
+    watchSynthesisCalls(this);
     this.node.addValidation({
       validate: () => {
         afterSynthesis(this, `topology:${this.node.path}`, () => {
