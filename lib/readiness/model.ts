@@ -89,6 +89,10 @@ export interface ManifestWorkload {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly template: Record<string, any>;
   readonly podLabels: Record<string, string>;
+  /** Every container of the pod, in Pod Security Admission's visiting order ({@link podContainers}). */
+  readonly containers: readonly PodContainer[];
+  /** The containers that run as long as the pod: containers and native sidecars. */
+  readonly longRunning: readonly PodContainer[];
   readonly services: Resource[];
   readonly autoscaler?: Resource;
   readonly disruptionBudgets: Resource[];
@@ -105,8 +109,14 @@ export interface EnvoyBootstrap {
 }
 
 function matches(selector: Record<string, string> | undefined, labels: Record<string, string>): boolean {
-  if (!selector || Object.keys(selector).length === 0) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  if (!selector) return false;
+  let any = false;
+  for (const k in selector) {
+    if (!Object.prototype.hasOwnProperty.call(selector, k)) continue;
+    if (labels[k] !== selector[k]) return false;
+    any = true;
+  }
+  return any;
 }
 
 /** The indexed manifests. */
@@ -153,9 +163,10 @@ export class ManifestModel {
           : { min: fixed, max: fixed };
         // A PodTemplate runs no pod, so no Service routes to it.
         const served = m.kind === 'PodTemplate' ? [] : services.matching(namespace, podLabels);
+        const all = podContainers(template.spec);
         const workload: ManifestWorkload = {
           resource: r, namespace, name: m.metadata?.name ?? '?', kind: m.kind, batch: BATCH_KINDS.has(m.kind), template, podLabels,
-          services: served, autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
+          containers: all, longRunning: all.filter((c) => c.role === ContainerRole.CONTAINER || c.role === ContainerRole.SIDECAR), services: served, autoscaler, disruptionBudgets: budgets.matching(namespace, podLabels), replicas,
         };
         for (const s of workload.services) append(this.workloadsByService, s, workload);
         for (const v of (template.spec?.volumes ?? []) as Manifest[]) {
@@ -198,13 +209,15 @@ class SelectorIndex {
 
   /** The objects in `namespace` whose selector matches `labels`, in manifest order. */
   public matching(namespace: string, labels: Record<string, string>): Resource[] {
-    const found = new Map<Resource, number>();
-    for (const [k, v] of Object.entries(labels)) {
-      for (const candidate of this.index.get(`${namespace}\u0000${k}=${v}`) ?? []) {
-        if (matches(candidate.selector, labels)) found.set(candidate.resource, candidate.order);
+    const found: Array<{ resource: Resource; order: number }> = [];
+    for (const k in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+      for (const candidate of this.index.get(`${namespace}\u0000${k}=${labels[k]}`) ?? []) {
+        // Each selector sits under one of its labels, so a candidate is met at most once.
+        if (matches(candidate.selector, labels)) found.push(candidate);
       }
     }
-    return [...found.entries()].sort((a, b) => a[1] - b[1]).map(([r]) => r);
+    return found.length < 2 ? found.map((f) => f.resource) : found.sort((a, b) => a.order - b.order).map((f) => f.resource);
   }
 }
 
@@ -255,17 +268,21 @@ export interface PodContainer {
  * sidecars among them), containers, ephemeral containers.
  */
 export function podContainers(spec: Manifest | undefined): PodContainer[] {
-  const list = (key: string): Manifest[] => (Array.isArray(spec?.[key]) ? spec?.[key] : []).filter((c: unknown) => !!c && typeof c === 'object');
-  return [
-    ...list('initContainers').map((container) => ({ container, role: container.restartPolicy === 'Always' ? ContainerRole.SIDECAR : ContainerRole.INIT })),
-    ...list('containers').map((container) => ({ container, role: ContainerRole.CONTAINER })),
-    ...list('ephemeralContainers').map((container) => ({ container, role: ContainerRole.EPHEMERAL })),
-  ];
+  const found: PodContainer[] = [];
+  const visit = (key: string, role: (c: Manifest) => ContainerRole) => {
+    const list: unknown = spec?.[key];
+    if (!Array.isArray(list)) return;
+    for (const container of list) if (!!container && typeof container === 'object') found.push({ container, role: role(container) });
+  };
+  visit('initContainers', (c) => (c.restartPolicy === 'Always' ? ContainerRole.SIDECAR : ContainerRole.INIT));
+  visit('containers', () => ContainerRole.CONTAINER);
+  visit('ephemeralContainers', () => ContainerRole.EPHEMERAL);
+  return found;
 }
 
 /** The containers that run as long as the pod: containers and native sidecars. */
-export function longRunningContainers(w: ManifestWorkload): PodContainer[] {
-  return podContainers(w.template.spec).filter((c) => c.role === ContainerRole.CONTAINER || c.role === ContainerRole.SIDECAR);
+export function longRunningContainers(w: ManifestWorkload): readonly PodContainer[] {
+  return w.longRunning;
 }
 
 /** A container as a message names it: `container "app"`, `init container "migrate"`. */

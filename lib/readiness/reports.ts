@@ -77,7 +77,12 @@ export function formatTable(findings: readonly Finding[]): string {
   }
   if (others.length > 0) {
     const byRule = new Map<string, Finding[]>();
-    for (const f of others) byRule.set(`${f.ruleId}\u0000${f.level}`, [...(byRule.get(`${f.ruleId}\u0000${f.level}`) ?? []), f]);
+    for (const f of others) {
+      const key = `${f.ruleId}\u0000${f.level}`;
+      const group = byRule.get(key);
+      if (group) group.push(f);
+      else byRule.set(key, [f]);
+    }
     sections.push([`Warnings and infos by rule (each one is in ${READINESS_REPORT_FILE}, ${READINESS_SARIF_FILE} and ${READINESS_JUNIT_FILE}):`,
       ...columns(['rule', 'level', 'count', 'title'], [...byRule.values()].map((g) => [g[0].ruleId, g[0].level, String(g.length), g[0].title]))]);
   }
@@ -163,9 +168,17 @@ export function junitReport(findings: readonly Finding[], rules: readonly Rule[]
   let tests = 0;
   let failed = 0;
   let skipped = 0;
+  // Findings by rule, then by resource, in the order given.
+  const byRule = new Map<string, Map<string, Finding[]>>();
+  for (const f of findings) {
+    let byResource = byRule.get(f.ruleId);
+    if (!byResource) byRule.set(f.ruleId, byResource = new Map());
+    const group = byResource.get(f.resource);
+    if (group) group.push(f);
+    else byResource.set(f.resource, [f]);
+  }
   const suites = rules.map((rule) => {
-    const byResource = new Map<string, Finding[]>();
-    for (const f of findings.filter((x) => x.ruleId === rule.id)) byResource.set(f.resource, [...(byResource.get(f.resource) ?? []), f]);
+    const byResource = byRule.get(rule.id) ?? new Map<string, Finding[]>();
     let suiteFailures = 0;
     let suiteSkipped = 0;
     const cases = [...byResource].map(([resource, group]) => {

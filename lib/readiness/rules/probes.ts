@@ -18,7 +18,7 @@ export function probeTarget(probe: Manifest | undefined): string | undefined {
  * (a Job's pods have no readiness to report). Init containers take no probes
  * (Kubernetes rejects them there, core/v1 validation of initContainers).
  */
-function probed(w: ManifestWorkload): PodContainer[] {
+function probed(w: ManifestWorkload): readonly PodContainer[] {
   return w.batch ? [] : longRunningContainers(w);
 }
 

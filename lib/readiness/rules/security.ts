@@ -1,4 +1,4 @@
-import { Manifest, describeContainer, podContainers } from '../model';
+import { Manifest, describeContainer } from '../model';
 import { Level, Rule } from '../rule';
 
 /**
@@ -12,7 +12,7 @@ export const readOnlyRoot: Rule = {
   title: 'read-only root filesystem',
   explanation: 'A writable root filesystem lets an intruder persist tools and lets the app write state that disappears with the pod.',
   fix: 'Set readOnlyRootFilesystem: true and mount an emptyDir where the app writes (ObservableService mounts /tmp).',
-  check: (model) => model.workloads.flatMap((w) => podContainers(w.template.spec)
+  check: (model) => model.workloads.flatMap((w) => w.containers
     .filter((c) => c.container.securityContext?.readOnlyRootFilesystem !== true)
     .map((c) => ({ resource: w.resource, message: `${describeContainer(c)} has a writable root filesystem` }))),
 };
@@ -68,7 +68,7 @@ export const noPlaintextCredentials: Rule = {
   title: 'no plaintext credentials',
   explanation: 'A key, token or password in an env value or a command line is in the manifest, the repository and `kubectl describe` for anyone who can read them; a Secret is access-controlled and rotates without a rebuild.',
   fix: 'Keep the credential in a Secret: env valueFrom.secretKeyRef, and `$(VAR)` in args to use it (LoadTest secretHeaders does this for request headers).',
-  check: (model) => model.workloads.flatMap((w) => podContainers(w.template.spec).flatMap((c) => {
+  check: (model) => model.workloads.flatMap((w) => w.containers.flatMap((c) => {
     const found = credentialLiterals(c.container);
     return found.length > 0 ? [{ resource: w.resource, message: `${describeContainer(c)}: ${found.join('; ')}` }] : [];
   })),

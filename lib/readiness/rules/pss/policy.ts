@@ -8,7 +8,7 @@
  * and container checks visit init, regular and ephemeral containers
  * (policy/visitor.go).
  */
-import { Manifest, ManifestModel, ManifestWorkload, PodContainer, describeContainer, podContainers } from '../../model';
+import { Manifest, ManifestModel, ManifestWorkload, PodContainer, describeContainer } from '../../model';
 import { Level, PodSecurityLevel, ResolvedOptions, Rule, Violation } from '../../rule';
 
 /** The pod a check reads: its metadata (annotations), spec, and containers in visiting order. */
@@ -58,10 +58,12 @@ export function inUserNamespace(spec: Manifest): boolean {
 
 /** Problems of each container, prefixed with the container: `container "app" is privileged`. */
 export function perContainer(pod: PodView, problem: (container: Manifest) => string | undefined): string[] {
-  return pod.containers.flatMap((c) => {
+  const problems: string[] = [];
+  for (const c of pod.containers) {
     const p = problem(c.container);
-    return p === undefined ? [] : [`${describeContainer(c)} ${p}`];
-  });
+    if (p !== undefined) problems.push(`${describeContainer(c)} ${p}`);
+  }
+  return problems;
 }
 
 /** The pod a workload runs, as the checks read it: made once per workload for all controls. */
@@ -70,7 +72,7 @@ function podView(w: ManifestWorkload): PodView {
   let view = views.get(w);
   if (!view) {
     const spec: Manifest = w.template.spec ?? {};
-    view = { metadata: w.template.metadata ?? {}, spec, containers: podContainers(spec) };
+    view = { metadata: w.template.metadata ?? {}, spec, containers: w.containers };
     views.set(w, view);
   }
   return view;
