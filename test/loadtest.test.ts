@@ -27,6 +27,12 @@ describe('Fortio arguments', () => {
     expect(fortioLoadArgsError(args)).toBeUndefined();
   });
 
+  test('headers are ordered by code unit, the same under every locale (localeCompare would put "a-id" before "X-Test")', () => {
+    const web = new ObservableService(chart(), 'web', { image: 'a/web:1', port: 8080 });
+    const args = fortioLoadArgs({ service: web }, { qps: 10, headers: { 'x-trace': '1', 'a-id': '2', 'X-Test': '3' } });
+    expect(args.filter((_a, i) => args[i - 1] === '-H')).toEqual(['X-Test: 3', 'a-id: 2', 'x-trace: 1']);
+  });
+
   test('a gRPC service: the health protocol on its readiness service, host:port target', () => {
     const c = chart();
     const ledger = new ObservableService(c, 'ledger', { image: 'a/ledger:1', port: 9090, protocol: Protocol.GRPC });

@@ -127,3 +127,13 @@ export function processStringError(value: unknown): string | undefined {
   if (typeof value !== 'string') return `(${quote(value)}) must be text`;
   return value.includes('\u0000') ? `(${quote(value)}) contains a NUL character, which ends a string a process receives (execve)` : yamlTextError(value);
 }
+
+/**
+ * Orders two texts by UTF-16 code units, as `Array.prototype.sort` does by
+ * default: the same order on every machine. `localeCompare` follows the
+ * process's locale (ICU collation: under `da_DK`, "aa" sorts after "z"), so
+ * output sorted with it could differ between a laptop and CI.
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -10,7 +10,7 @@ import { frozenList } from '../common/frozen';
 import { resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { secretKeyError, secretNameError } from '../common/names';
-import { headerValueError, httpUrlError, urlPathError } from '../common/text';
+import { compareText, headerValueError, httpUrlError, urlPathError } from '../common/text';
 import { ISTIO_INJECT_LABEL, resolveMeshSidecar } from '../istio/sidecar';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
@@ -130,7 +130,7 @@ export function fortioLoadArgs(target: LoadTarget, options: FortioLoadOptions, s
     ...Object.entries(options.headers ?? {}).map(([name, value]): [string, string] => [name, literalArg(value)]),
     ...Object.entries(secretHeaders).map(([name, h]): [string, string] => [name, `${literalArg(h.prefix ?? '')}$(${secretHeaderVariable(name)})`]),
   ];
-  for (const [name, value] of headers.sort(([a], [b]) => a.localeCompare(b))) args.push('-H', `${name}: ${value}`);
+  for (const [name, value] of headers.sort(([a], [b]) => compareText(a, b))) args.push('-H', `${name}: ${value}`);
   args.push('-p', (options.percentiles ?? DEFAULT_PERCENTILES).join(','));
   if (options.timeout) args.push('-timeout', `${options.timeout.toMilliseconds()}ms`);
   args.push('-json', '-');

@@ -6,7 +6,7 @@ import { frozenList } from '../common/frozen';
 import { NameRule, resolveIdentity } from '../common/identity';
 import { checkMetadataMap } from '../common/labels';
 import { dns1123LabelError } from '../common/names';
-import { lineTextError } from '../common/text';
+import { compareText, lineTextError } from '../common/text';
 import { ISTIO_SYSTEM_NAMESPACE, MeshTelemetry } from '../istio/mesh-resources';
 import { TransportProtocol, checkCidr } from '../workload/egress';
 import { WorkloadNetwork, networkOf, networksUnder } from '../workload/network';
@@ -251,7 +251,7 @@ export class NetworkIsolation extends Construct {
     if (first) throw new ConfigurationError(first[0].node.path, first[1]);
     this.flows = frozenList(derived.flows.map((f) => Object.freeze(f)));
 
-    const sorted = [...isolated].sort((a, b) => a.pods.namespace.localeCompare(b.pods.namespace) || a.pods.name.localeCompare(b.pods.name));
+    const sorted = [...isolated].sort((a, b) => compareText(a.pods.namespace, b.pods.namespace) || compareText(a.pods.name, b.pods.name));
     this.namespaces = frozenList([...new Set(sorted.map((n) => n.pods.namespace))]);
     // Every object's identity is checked before the first is made: a construct that throws has made none.
     const objects: Array<{ apiVersion: string; kind: string; name: string; namespace: string; labels: Record<string, string>; spec: Record<string, unknown> }> = [];

@@ -1,3 +1,4 @@
+import { compareText } from '../common/text';
 import { ManifestModel, Resource, resourceId } from './model';
 import { Finding, Level, ReadinessOptions, Rule, resolveOptions } from './rule';
 import { PRODUCTION_READINESS_RULES } from './rules';
@@ -31,7 +32,7 @@ export function evaluate(resources: readonly Resource[], options: ReadinessOptio
       ...(suppressed ? { suppressedReason: reason.trim(), suppressedBy: v.resource.suppressedBy?.get(rule.id) ?? v.resource.constructPath ?? resourceId(v.resource) } : {}),
     };
   }));
-  return findings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.ruleId.localeCompare(b.ruleId) || a.resource.localeCompare(b.resource) || a.message.localeCompare(b.message));
+  return findings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || compareText(a.ruleId, b.ruleId) || compareText(a.resource, b.resource) || compareText(a.message, b.message));
 }
 
 /** Findings no suppression covers. */

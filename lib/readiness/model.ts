@@ -7,6 +7,7 @@
  */
 import { parse } from 'yaml';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
+import { compareText } from '../common/text';
 
 /** A manifest as plain JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -201,7 +202,7 @@ class SelectorIndex {
   constructor(resources: readonly Resource[], selectorOf: (r: Resource) => Record<string, string> | undefined, namespaceOf: (r: Resource) => string) {
     resources.forEach((resource, order) => {
       const selector = selectorOf(resource);
-      const first = selector ? Object.entries(selector).sort(([a], [b]) => a.localeCompare(b))[0] : undefined;
+      const first = selector ? Object.entries(selector).sort(([a], [b]) => compareText(a, b))[0] : undefined;
       if (!selector || !first) return; // an empty selector selects nothing here
       append(this.index, `${namespaceOf(resource)}\u0000${first[0]}=${first[1]}`, { resource, selector, order });
     });

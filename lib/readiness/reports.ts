@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { compareText } from '../common/text';
 import { active } from './engine';
 import { Finding, Level, Rule } from './rule';
 import { PRODUCTION_READINESS_RULES } from './rules';
@@ -21,7 +22,7 @@ const TOOL = 'cdk8s-observable';
 function countBy(findings: readonly Finding[], key: (f: Finding) => string): Record<string, number> {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(key(f), (counts.get(key(f)) ?? 0) + 1);
-  return Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries([...counts].sort(([a], [b]) => compareText(a, b)));
 }
 
 /** The report as JSON. */
