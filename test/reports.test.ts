@@ -6,7 +6,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import { ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation } from '../lib';
 import { evaluate } from '../lib/readiness/engine';
 import { Resource } from '../lib/readiness/model';
-import { READINESS_JUNIT_FILE, READINESS_REPORT_FILE, READINESS_SARIF_FILE, formatTable, junitReport, reportJson, sarifReport } from '../lib/readiness/reports';
+import { TextFileWriter } from '../lib/common/text-file';
+import { READINESS_JUNIT_FILE, READINESS_REPORT_FILE, READINESS_SARIF_FILE, formatTable, junitReport, reportJson, sarifReport, writeReports } from '../lib/readiness/reports';
 import { Finding } from '../lib/readiness/rule';
 import { Manifest } from './support/synth';
 import { XmlElement, parseXml } from './support/xml';
@@ -198,4 +199,29 @@ test('the plugin writes the three reports next to the manifests, with paths rela
 test('the reports are deterministic: the same findings give the same bytes', () => {
   expect(JSON.stringify(sarifReport(someFindings(), '/out'))).toBe(JSON.stringify(sarifReport(someFindings(), '/out')));
   expect(junitReport(someFindings())).toBe(junitReport(someFindings()));
+});
+
+test('the report files are written piece by piece, with exactly the bytes of JSON.stringify(report, null, 2) and of junitReport', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-bytes-'));
+  // Enough findings for several 64 KiB chunks, with suppressed ones.
+  const findings = Array.from({ length: 60 }, () => someFindings()).flat();
+  writeReports(dir, findings);
+  expect(fs.readFileSync(path.join(dir, READINESS_REPORT_FILE), 'utf8')).toBe(`${JSON.stringify(reportJson(findings), null, 2)}\n`);
+  expect(fs.readFileSync(path.join(dir, READINESS_SARIF_FILE), 'utf8')).toBe(`${JSON.stringify(sarifReport(findings, dir), null, 2)}\n`);
+  expect(fs.readFileSync(path.join(dir, READINESS_JUNIT_FILE), 'utf8')).toBe(junitReport(findings));
+  expect(fs.statSync(path.join(dir, READINESS_REPORT_FILE)).size).toBeGreaterThan(3 * 64 * 1024);
+});
+
+test('the piecewise JSON writer writes what JSON.stringify(value, null, 2) writes, whatever the value', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'json-pieces-')), 'value.json');
+  const values: unknown[] = [
+    { a: 1, skipped: undefined, f: () => 1, list: [1, undefined, () => 2, 'x\ny', [], {}, [[{ deep: [{ deeper: { deepest: [true, null] } }] }]]], empty: {}, none: [] },
+    [], {}, 'text "quoted" \u2028 é', 0, -1.5e-7, null, true, [{ when: new Date(Date.UTC(2026, 11, 2)) }], { nested: { list: [{ k: 'v' }, { k: ['w', { z: 1 }] }] } },
+  ];
+  for (const value of values) {
+    for (const depth of [0, 1, 2, 4, 8]) {
+      TextFileWriter.write(file, (out) => out.json(value, '', depth));
+      expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(value, null, 2));
+    }
+  }
 });

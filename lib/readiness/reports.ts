@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareText } from '../common/text';
+import { TextFileWriter } from '../common/text-file';
 import { active } from './engine';
 import { Finding, Level, Rule } from './rule';
 import { PRODUCTION_READINESS_RULES } from './rules';
@@ -166,9 +167,13 @@ export function xmlText(text: string): string {
  * infos pass and are listed in `system-out`.
  */
 export function junitReport(findings: readonly Finding[], rules: readonly Rule[] = PRODUCTION_READINESS_RULES): string {
-  let tests = 0;
-  let failed = 0;
-  let skipped = 0;
+  const pieces: string[] = [];
+  writeJunit(findings, rules, (text) => pieces.push(text));
+  return pieces.join('');
+}
+
+/** The JUnit XML of {@link junitReport}, handed to `emit` a testcase at a time. */
+function writeJunit(findings: readonly Finding[], rules: readonly Rule[], emit: (text: string) => void): void {
   // Findings by rule, then by resource, in the order given.
   const byRule = new Map<string, Map<string, Finding[]>>();
   for (const f of findings) {
@@ -178,38 +183,62 @@ export function junitReport(findings: readonly Finding[], rules: readonly Rule[]
     if (group) group.push(f);
     else byResource.set(f.resource, [f]);
   }
+  const outcome = (group: readonly Finding[]) => {
+    const live = group.filter((f) => f.suppressedReason === undefined);
+    return { live, errors: live.filter((f) => f.level === Level.ERROR) };
+  };
+  // The totals come first in the XML: counted before the cases are written.
+  let tests = 0;
+  let failed = 0;
+  let skipped = 0;
   const suites = rules.map((rule) => {
     const byResource = byRule.get(rule.id) ?? new Map<string, Finding[]>();
-    let suiteFailures = 0;
-    let suiteSkipped = 0;
-    const cases = [...byResource].map(([resource, group]) => {
-      const live = group.filter((f) => f.suppressedReason === undefined);
-      const errors = live.filter((f) => f.level === Level.ERROR);
+    let failures = 0;
+    let skips = 0;
+    for (const group of byResource.values()) {
+      const { live, errors } = outcome(group);
+      if (errors.length > 0) failures++;
+      else if (live.length === 0) skips++;
+    }
+    tests += byResource.size;
+    failed += failures;
+    skipped += skips;
+    return { rule, byResource, failures, skips };
+  });
+  emit(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL} production readiness" tests="${tests}" failures="${failed}" errors="0" skipped="${skipped}" time="0">\n`);
+  for (const { rule, byResource, failures, skips } of suites) {
+    emit(`  <testsuite name="${xmlText(`${rule.id} ${rule.title}`)}" tests="${byResource.size}" failures="${failures}" errors="0" skipped="${skips}" time="0">\n`);
+    for (const [resource, group] of byResource) {
+      const { live, errors } = outcome(group);
       const where = group[0].constructPath ?? group[0].file ?? resource;
       let body: string;
       if (errors.length > 0) {
-        suiteFailures++;
         body = `      <failure type="error" message="${xmlText(errors.map((f) => f.message).join('; '))}">${xmlText(`${where}\n${errors.map((f) => f.message).join('\n')}\nFix: ${rule.fix}`)}</failure>\n`;
       } else if (live.length === 0) {
-        suiteSkipped++;
         body = `      <skipped message="${xmlText(`suppressed: ${group.map((f) => `${f.suppressedReason} (by ${f.suppressedBy ?? resource})`).join('; ')}`)}"/>\n`;
       } else {
         body = `      <system-out>${xmlText(live.map((f) => `${f.level}: ${f.message}`).join('\n'))}</system-out>\n`;
       }
-      return `    <testcase classname="${xmlText(rule.id)}" name="${xmlText(resource)}" time="0">\n${body}    </testcase>\n`;
-    });
-    tests += cases.length;
-    failed += suiteFailures;
-    skipped += suiteSkipped;
-    return `  <testsuite name="${xmlText(`${rule.id} ${rule.title}`)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${suiteSkipped}" time="0">\n${cases.join('')}  </testsuite>\n`;
-  });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL} production readiness" tests="${tests}" failures="${failed}" errors="0" skipped="${skipped}" time="0">\n${suites.join('')}</testsuites>\n`;
+      emit(`    <testcase classname="${xmlText(rule.id)}" name="${xmlText(resource)}" time="0">\n${body}    </testcase>\n`);
+    }
+    emit('  </testsuite>\n');
+  }
+  emit('</testsuites>\n');
 }
 
 /** Writes the JSON, SARIF and JUnit reports into `dir`. */
 export function writeReports(dir: string, findings: readonly Finding[]): void {
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, READINESS_REPORT_FILE), `${JSON.stringify(reportJson(findings), null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, READINESS_SARIF_FILE), `${JSON.stringify(sarifReport(findings, dir), null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, READINESS_JUNIT_FILE), junitReport(findings));
+  // Written as they are rendered: at thousands of findings the texts would be tens of megabytes at once.
+  TextFileWriter.write(path.join(dir, READINESS_REPORT_FILE), (out) => {
+    // The report › findings › each finding in one call.
+    out.json(reportJson(findings), '', 2);
+    out.text('\n');
+  });
+  TextFileWriter.write(path.join(dir, READINESS_SARIF_FILE), (out) => {
+    // The log › runs › the run › results › each result in one call.
+    out.json(sarifReport(findings, dir), '', 4);
+    out.text('\n');
+  });
+  TextFileWriter.write(path.join(dir, READINESS_JUNIT_FILE), (out) => writeJunit(findings, PRODUCTION_READINESS_RULES, (text) => out.text(text)));
 }

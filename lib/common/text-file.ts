@@ -1,0 +1,81 @@
+/**
+ * Writing large text files piece by piece: a report of thousands of
+ * findings is written as it is rendered, so that its whole text (and the
+ * JSON writer's buffers for it) never sits in memory at once.
+ * @internal
+ */
+import * as fs from 'fs';
+
+/** Pieces of text, gathered and written in chunks of about 64 KiB. */
+export class TextFileWriter {
+  private pending: string[] = [];
+  private pendingLength = 0;
+
+  private constructor(private readonly fd: number) {}
+
+  /** Opens `file` (replacing it), gives `write` a writer, and closes the file. */
+  public static write(file: string, write: (out: TextFileWriter) => void): void {
+    const fd = fs.openSync(file, 'w');
+    try {
+      const out = new TextFileWriter(fd);
+      write(out);
+      out.flush();
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Appends `text`. */
+  public text(text: string): void {
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength >= 64 * 1024) this.flush();
+  }
+
+  /**
+   * Appends `value` exactly as `JSON.stringify(value, null, 2)` writes it
+   * at the nesting depth of `indent`: lists and objects down to `depth`
+   * levels piece by piece, what lies deeper in one call.
+   */
+  public json(value: unknown, indent: string, depth: number): void {
+    if (depth > 0 && Array.isArray(value) && value.length > 0) {
+      this.text('[');
+      value.forEach((item, i) => {
+        this.text(`${i === 0 ? '\n' : ',\n'}${indent}  `);
+        // JSON.stringify writes null for an item it cannot write.
+        this.json(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, `${indent}  `, depth - 1);
+      });
+      this.text(`\n${indent}]`);
+      return;
+    }
+    if (depth > 0 && isPlainRecord(value)) {
+      let first = true;
+      this.text('{');
+      for (const key of Object.keys(value)) {
+        const item = value[key];
+        // JSON.stringify leaves out a property it cannot write.
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        this.text(`${first ? '\n' : ',\n'}${indent}  ${JSON.stringify(key)}: `);
+        first = false;
+        this.json(item, `${indent}  `, depth - 1);
+      }
+      this.text(first ? '}' : `\n${indent}}`);
+      return;
+    }
+    // A JSON text has no raw line break inside a string, so every line break is the layout's own.
+    const text = JSON.stringify(value, null, 2) ?? 'null';
+    this.text(indent === '' ? text : text.replace(/\n/g, `\n${indent}`));
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    fs.writeSync(this.fd, this.pending.join(''));
+    this.pending = [];
+    this.pendingLength = 0;
+  }
+}
+
+/** An object JSON.stringify writes key by key (not a list, not null, without its own toJSON). */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
