@@ -341,6 +341,28 @@ describe('bad input is a construct-time error naming the prop', () => {
   });
 });
 
+describe('route conflicts name the earlier route', () => {
+  test('a shadowed route names the earliest prefix that matches it first, in either order', () => {
+    const problems = (prefixes: string[]) => frontError((p) => ({ routes: prefixes.map((prefix) => ({ prefix, service: p.web })) })).problems.map((x) => `${x.prop} ${x.problem}`);
+    // "/api/v1/" starts with "/api/" (route 0) and "/" (route 1): the earlier of the two is named.
+    expect(problems(['/api/', '/', '/api/v1/'])).toEqual(['routes[2] ("/api/v1/") is never reached: the earlier prefix "/api/" matches it first']);
+    expect(problems(['/', '/api/', '/api/v1/'])).toEqual([
+      'routes[1] ("/api/") is never reached: the earlier prefix "/" matches it first',
+      'routes[2] ("/api/v1/") is never reached: the earlier prefix "/" matches it first',
+    ]);
+  });
+
+  test('two services given the same external health path through the proxy', () => {
+    const error = constructError(() => {
+      const p = product();
+      const admin = new ObservableService(p.chart, 'admin', { image: 'a/admin:1', port: 8080, health: { endpoints: { healthz: '/b/healthz' } } });
+      return new FrontEnvoy(p.chart, 'front', { routes: [{ path: '/a/b/', service: p.web }, { prefix: '/a/b/', service: p.web }, { prefix: '/a/', service: admin }] });
+    });
+    expect(error.problems.map((x) => `${x.prop} ${x.problem}`)).toContain(
+      'routes[2] makes "/a/b/healthz" the external health path of both web.shop.svc.cluster.local and admin.shop.svc.cluster.local');
+  });
+});
+
 describe('synth-time validation', () => {
   test('an invalid config (edited through the escape hatch) fails synth with the field path', () => {
     const app = new App({ outdir: '/tmp/cdk8s-observable-test-out' });

@@ -127,7 +127,14 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
   const healthRoutes: RouteSpec[] = [];
   const userRoutes: RouteSpec[] = [];
   const externalHealthPaths: Record<string, string> = {};
-  const seenMatches: string[] = [];
+  /** The service whose external health path each path is (the inverse of externalHealthPaths). */
+  const healthPathOwners = new Map<string, string>();
+  const seenMatches = new Set<string>();
+  // The first route with each prefix, to find the earliest prefix that shadows a route without a scan per route.
+  const firstWithPrefix = new Map<string, number>();
+  routes.forEach((r, i) => {
+    if (r.path === undefined && !firstWithPrefix.has(r.prefix ?? '/')) firstWithPrefix.set(r.prefix ?? '/', i);
+  });
   routes.forEach((r, i) => {
     const prop = `routes[${i}]`;
     const service = r.service;
@@ -155,7 +162,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
     const pathProblem = urlPathError(value);
     if (!checker.check(pathProblem === undefined, `${prop}.${'path' in match ? 'path' : 'prefix'}`, pathProblem ?? '', "use an absolute path such as '/api/'")) return;
     const key = JSON.stringify(match);
-    checker.check(!seenMatches.includes(key), prop, `repeats the match ${key} of an earlier route`, 'remove one of the two routes');
+    checker.check(!seenMatches.has(key), prop, `repeats the match ${key} of an earlier route`, 'remove one of the two routes');
     // The probe endpoints are for the kubelet and the proxy's own checks: a route that would
     // forward a caller to one gets a 404 from Envoy first (only /healthz is for outside callers).
     if (service.protocol === Protocol.HTTP && service.health.port === service.port) {
@@ -168,10 +175,10 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
         }
       }
     }
-    const shadowedBy = routes.slice(0, i).find((earlier) => earlier.path === undefined && value.startsWith(earlier.prefix ?? '/'));
-    checker.check(seenMatches.includes(key) || !shadowedBy, prop, `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
+    const shadowedBy = earliestShadowing(firstWithPrefix, value, i);
+    checker.check(seenMatches.has(key) || !shadowedBy, prop, `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
       'list more specific routes before less specific ones');
-    seenMatches.push(key);
+    seenMatches.add(key);
 
     const timeoutMs = (r.timeout ?? DEFAULT_ROUTE_TIMEOUT).toMilliseconds();
     checker.check(timeoutMs >= 1, `${prop}.timeout`, 'must be positive', 'give the longest time a request may take');
@@ -193,11 +200,14 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
 
     if ('prefix' in match && service.protocol === Protocol.HTTP) {
       const external = joinPath(match.prefix, service.health.healthz);
-      const owner = Object.entries(externalHealthPaths).find(([, p]) => p === external);
-      if (owner && owner[0] !== service.dnsName) {
-        checker.check(false, prop, `makes ${quote(external)} the external health path of both ${owner[0]} and ${service.dnsName}`, 'route the services under distinct prefixes');
-      } else if (!owner) {
+      const owner = healthPathOwners.get(external);
+      if (owner !== undefined && owner !== service.dnsName) {
+        checker.check(false, prop, `makes ${quote(external)} the external health path of both ${owner} and ${service.dnsName}`, 'route the services under distinct prefixes');
+      } else if (owner === undefined) {
+        const replaced = externalHealthPaths[service.dnsName];
+        if (replaced !== undefined) healthPathOwners.delete(replaced);
         externalHealthPaths[service.dnsName] = external;
+        healthPathOwners.set(external, service.dnsName);
         healthRoutes.push({
           match: { path: external },
           cluster,
@@ -208,6 +218,21 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
     }
   });
   return { routes: [...privateRoutes.values(), ...healthRoutes, ...userRoutes], upstreams: [...upstreams.values()], externalHealthPaths };
+}
+
+/**
+ * The earliest route before `before` whose prefix `value` starts with, from
+ * the first route of each prefix: `value`'s own prefixes are looked up, from
+ * the empty one to the whole.
+ */
+function earliestShadowing(firstWithPrefix: ReadonlyMap<string, number>, value: string, before: number): { prefix: string } | undefined {
+  let earliest: { prefix: string; index: number } | undefined;
+  for (let length = 0; length <= value.length; length++) {
+    const prefix = value.slice(0, length);
+    const index = firstWithPrefix.get(prefix);
+    if (index !== undefined && index < before && (earliest === undefined || index < earliest.index)) earliest = { prefix, index };
+  }
+  return earliest;
 }
 
 /**
