@@ -226,6 +226,7 @@ export class FrontEnvoy extends Construct {
       mountPath: CONFIG_DIR,
       volumeName: 'envoy-config',
       render: () => this.configText,
+      hash: () => this.configHash(),
     });
     this.configMap = file.configMap;
     file.mountOn(this.proxy.deployment);
@@ -247,14 +248,18 @@ export class FrontEnvoy extends Construct {
       () => (this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`));
   }
 
+  /** The hash of {@link configText}, once per settled synthesis like the text. */
+  private configHash(): string {
+    return oncePerSettledSynthesis(this, `envoy-hash:${this.node.path}`, () => textHash(this.configText));
+  }
+
   /**
    * Checks the text synth writes against Envoy's API and the ConfigMap size
    * limit; returns the problems. Run at synth, once per synthesis.
    */
   public validateConfig(): string[] {
     const text = this.configText;
-    // The text itself keys the result: a Map compares it faster than it is hashed.
-    return oncePerSynthesis(this, `envoy:${this.node.path}:${text}`, () => {
+    return oncePerSynthesis(this, `envoy:${this.node.path}:${this.configHash()}`, () => {
       const problems: string[] = [];
       const issues = validateEnvoyConfig(JSON.parse(text));
       if (issues.length > 0) problems.push(new EnvoyConfigError(issues, this.node.path).message);

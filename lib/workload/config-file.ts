@@ -35,6 +35,11 @@ export interface ConfigFileSpec {
   readonly volumeName: string;
   /** Renders the file's text; called at synth. */
   readonly render: () => string;
+  /**
+   * The text's hash, for the pod template, when the owner keeps one.
+   * @default - textHash of render()
+   */
+  readonly hash?: () => string;
 }
 
 /**
@@ -56,6 +61,7 @@ export class RenderedConfigFile {
   public mountOn(deployment: kplus.Deployment): void {
     const volume = kplus.Volume.fromConfigMap(this.scope, 'ConfigVolume', this.configMap, { name: this.spec.volumeName });
     deployment.containers[0].mount(this.spec.mountPath, volume, { readOnly: true });
-    deployment.podMetadata.addAnnotation(ANNOTATION_CONFIG_HASH, renderedAtSynth(() => textHash(this.spec.render())));
+    const hash = this.spec.hash ?? (() => textHash(this.spec.render()));
+    deployment.podMetadata.addAnnotation(ANNOTATION_CONFIG_HASH, renderedAtSynth(hash));
   }
 }
