@@ -32,13 +32,21 @@ export function resourceId(r: Resource): string {
   return `${m.kind}/${m.metadata?.namespace ?? 'default'}/${m.metadata?.name ?? '?'}`;
 }
 
+/** No suppression: shared by the many objects without one. */
+const NO_SUPPRESSIONS: ReadonlyMap<string, string> = new Map();
+
 /** Suppressions written as annotations on a manifest. */
-export function annotationSuppressions(manifest: Manifest): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const [key, value] of Object.entries(manifest.metadata?.annotations ?? {})) {
-    if (key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) found.set(key.slice(SUPPRESS_ANNOTATION_PREFIX.length), String(value));
+export function annotationSuppressions(manifest: Manifest): ReadonlyMap<string, string> {
+  let found: Map<string, string> | undefined;
+  const annotations = manifest.metadata?.annotations;
+  if (annotations && typeof annotations === 'object') {
+    for (const key in annotations) {
+      if (!Object.prototype.hasOwnProperty.call(annotations, key) || !key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
+      found ??= new Map();
+      found.set(key.slice(SUPPRESS_ANNOTATION_PREFIX.length), String(annotations[key]));
+    }
   }
-  return found;
+  return found ?? NO_SUPPRESSIONS;
 }
 
 /**

@@ -154,16 +154,22 @@ function apiObjectsUnder(scope: IConstruct, duringSynthesis = false): ApiObject[
  * chart files with an index, which is not known before synthesis: the name
  * is then the unprefixed one.
  */
-function manifestFile(object: ApiObject, manifest: Record<string, unknown>): string | undefined {
+function manifestFile(object: ApiObject, manifest: Record<string, unknown>, chartLabels: Map<Chart, string>): string | undefined {
   const app = object.node.root;
   if (!(app instanceof App)) return undefined;
-  const chart = Names.toDnsLabel(Chart.of(object));
-  const resourceFile = `${`${manifest.kind}.${(manifest.metadata as { name?: string } | undefined)?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${app.outputFileExtension}`;
+  const resourceFile = () => `${`${manifest.kind}.${(manifest.metadata as { name?: string } | undefined)?.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}${app.outputFileExtension}`;
+  const chart = () => {
+    // The chart's label is a hash of its path (cdk8s Names.toDnsLabel): worked out once per chart.
+    const of = Chart.of(object);
+    let label = chartLabels.get(of);
+    if (label === undefined) chartLabels.set(of, label = Names.toDnsLabel(of));
+    return label;
+  };
   switch (app.yamlOutputType) {
     case YamlOutputType.FILE_PER_APP: return `app${app.outputFileExtension}`;
-    case YamlOutputType.FILE_PER_RESOURCE: return resourceFile;
-    case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: return `${chart}/${resourceFile}`;
-    default: return `${chart}${app.outputFileExtension}`;
+    case YamlOutputType.FILE_PER_RESOURCE: return resourceFile();
+    case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE: return `${chart()}/${resourceFile()}`;
+    default: return `${chart()}${app.outputFileExtension}`;
   }
 }
 
@@ -173,8 +179,9 @@ function manifestFile(object: ApiObject, manifest: Record<string, unknown>): str
  * built once and shared with cdk8s's writer (jsonOncePerSynthesis).
  */
 function resourcesUnder(scope: IConstruct, duringSynthesis: boolean): Resource[] {
+  const chartLabels = new Map<Chart, string>();
   return apiObjectsUnder(scope, duringSynthesis).map((object) => {
     const manifest = (duringSynthesis ? jsonOncePerSynthesis(object) : object.toJson()) as Record<string, unknown>;
-    return { manifest, constructPath: object.node.path, file: manifestFile(object, manifest), suppressions: annotationSuppressions(manifest), suppressedBy: suppressedBy.get(object) };
+    return { manifest, constructPath: object.node.path, file: manifestFile(object, manifest, chartLabels), suppressions: annotationSuppressions(manifest), suppressedBy: suppressedBy.get(object) };
   });
 }

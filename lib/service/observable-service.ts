@@ -303,9 +303,11 @@ export class ObservableService extends Construct implements IObservableWorkload 
     (props.dependsOn ?? []).forEach((d, i) => checker.required(`dependsOn[${i}]`, d?.dnsName, 'string', 'list the workloads the service calls (an ObservableService, a MockBackend, ...)'));
     checker.throwIfAny();
     this.dependsOn = frozenList([...(props.dependsOn ?? [])]);
+    const listed = new Set<string>();
     this.dependsOn.forEach((d, i) => {
-      checker.check(d.dnsName !== this.dnsName, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
-      checker.check(this.dependsOn.findIndex((e) => e.dnsName === d.dnsName) === i, `dependsOn[${i}]`, `(${d.dnsName}) is listed twice`, 'list each service once');
+      if (d.dnsName === this.dnsName) checker.check(false, `dependsOn[${i}]`, `(${d.dnsName}) is the service itself`, 'list only the services it calls');
+      if (listed.has(d.dnsName)) checker.check(false, `dependsOn[${i}]`, `(${d.dnsName}) is listed twice`, 'list each service once');
+      listed.add(d.dnsName);
     });
     this.externalEgress = frozenList([...(props.egress ?? [])]);
     checkEgressRules(checker, 'egress', this.externalEgress);
