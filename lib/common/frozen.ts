@@ -9,7 +9,8 @@
 export function frozen<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const child of Object.values(value as object)) frozen(child);
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key)) frozen(record[key]);
   }
   return value;
 }

@@ -97,7 +97,7 @@ export function bindFeatures(features: readonly IPodFeature[], context: PodConte
   const owner = new Map<string, string>();
   const claim = (key: string, prop: string, by: string) => {
     const earlier = owner.get(key);
-    context.checker.check(earlier === undefined, prop, `is set by both the ${earlier} and the ${by} wiring`, `remove one of '${earlier}' and '${by}'`);
+    if (earlier !== undefined) context.checker.check(false, prop, `is set by both the ${earlier} and the ${by} wiring`, `remove one of '${earlier}' and '${by}'`);
     owner.set(key, by);
   };
   for (const feature of features) {
