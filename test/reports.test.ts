@@ -201,27 +201,37 @@ test('the reports are deterministic: the same findings give the same bytes', () 
   expect(junitReport(someFindings())).toBe(junitReport(someFindings()));
 });
 
-test('the report files are written piece by piece, with exactly the bytes of JSON.stringify(report, null, 2) and of junitReport', () => {
+test('the report files are written piece by piece: the JSON of reportJson and sarifReport with one finding per line, and the bytes of junitReport', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reports-bytes-'));
   // Enough findings for several 64 KiB chunks, with suppressed ones.
   const findings = Array.from({ length: 60 }, () => someFindings()).flat();
   writeReports(dir, findings);
-  expect(fs.readFileSync(path.join(dir, READINESS_REPORT_FILE), 'utf8')).toBe(`${JSON.stringify(reportJson(findings), null, 2)}\n`);
-  expect(fs.readFileSync(path.join(dir, READINESS_SARIF_FILE), 'utf8')).toBe(`${JSON.stringify(sarifReport(findings, dir), null, 2)}\n`);
+  const report = fs.readFileSync(path.join(dir, READINESS_REPORT_FILE), 'utf8');
+  expect(JSON.parse(report)).toEqual(JSON.parse(JSON.stringify(reportJson(findings))));
+  expect(report.split('\n').filter((line) => /^    \{"ruleId":.*\}(,)?$/.test(line))).toHaveLength(findings.length);
+  expect(report.startsWith('{\n  "summary": {\n    "errors": ')).toBe(true);
+  const sarif = fs.readFileSync(path.join(dir, READINESS_SARIF_FILE), 'utf8');
+  expect(JSON.parse(sarif)).toEqual(JSON.parse(JSON.stringify(sarifReport(findings, dir))));
+  expect(sarif.split('\n').filter((line) => /^ {8}\{"ruleId":.*\}(,)?$/.test(line))).toHaveLength(findings.length);
   expect(fs.readFileSync(path.join(dir, READINESS_JUNIT_FILE), 'utf8')).toBe(junitReport(findings));
-  expect(fs.statSync(path.join(dir, READINESS_REPORT_FILE)).size).toBeGreaterThan(3 * 64 * 1024);
+  expect(report.length).toBeGreaterThan(3 * 64 * 1024);
 });
 
-test('the piecewise JSON writer writes what JSON.stringify(value, null, 2) writes, whatever the value', () => {
+test('the piecewise JSON writer writes the value JSON.stringify writes, laid out down to the depth asked', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'json-pieces-')), 'value.json');
   const values: unknown[] = [
     { a: 1, skipped: undefined, f: () => 1, list: [1, undefined, () => 2, 'x\ny', [], {}, [[{ deep: [{ deeper: { deepest: [true, null] } }] }]]], empty: {}, none: [] },
     [], {}, 'text "quoted" \u2028 é', 0, -1.5e-7, null, true, [{ when: new Date(Date.UTC(2026, 11, 2)) }], { nested: { list: [{ k: 'v' }, { k: ['w', { z: 1 }] }] } },
   ];
+  const written = (value: unknown, depth: number) => {
+    TextFileWriter.write(file, (out) => out.json(value, '', depth));
+    return fs.readFileSync(file, 'utf8');
+  };
   for (const value of values) {
-    for (const depth of [0, 1, 2, 4, 8]) {
-      TextFileWriter.write(file, (out) => out.json(value, '', depth));
-      expect(fs.readFileSync(file, 'utf8')).toBe(JSON.stringify(value, null, 2));
-    }
+    // No layout, or the whole layout: exactly JSON.stringify's text.
+    expect(written(value, 0)).toBe(JSON.stringify(value));
+    expect(written(value, 10)).toBe(JSON.stringify(value, null, 2));
+    for (const depth of [1, 2, 3, 4]) expect(JSON.parse(written(value, depth))).toEqual(JSON.parse(JSON.stringify(value)));
   }
+  expect(written({ list: [{ a: 1 }, { b: [2] }] }, 2)).toBe('{\n  "list": [\n    {"a":1},\n    {"b":[2]}\n  ]\n}');
 });

@@ -33,9 +33,10 @@ export class TextFileWriter {
   }
 
   /**
-   * Appends `value` exactly as `JSON.stringify(value, null, 2)` writes it
-   * at the nesting depth of `indent`: lists and objects down to `depth`
-   * levels piece by piece, what lies deeper in one call.
+   * Appends `value` as JSON (the value `JSON.stringify` writes), laid out as
+   * `JSON.stringify(value, null, 2)` lays it out down to `depth` levels
+   * (at the nesting depth of `indent`), with what lies deeper on one line:
+   * a report's findings one per line, written as they are stringified.
    */
   public json(value: unknown, indent: string, depth: number): void {
     if (depth > 0 && Array.isArray(value) && value.length > 0) {
@@ -62,9 +63,7 @@ export class TextFileWriter {
       this.text(first ? '}' : `\n${indent}}`);
       return;
     }
-    // A JSON text has no raw line break inside a string, so every line break is the layout's own.
-    const text = JSON.stringify(value, null, 2) ?? 'null';
-    this.text(indent === '' ? text : text.replace(/\n/g, `\n${indent}`));
+    this.text(JSON.stringify(value) ?? 'null');
   }
 
   private flush(): void {
