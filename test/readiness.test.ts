@@ -203,6 +203,14 @@ describe('front proxy rules', () => {
     expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV1').map((f) => f.message)).toEqual(["the health check filter answers /healthz, which is web's /healthz"]);
   });
 
+  test('OBS-ENV1: a health filter on a path routed to the application health path under a prefix (edited YAML)', () => {
+    const manifests = withEnvoyConfig(product({ frontTracing: datadog }).manifests, (c) => {
+      hcmOf(c).route_config.virtual_hosts[0].routes.unshift({ match: { prefix: '/api//' }, route: { cluster: 'web_shop' } });
+      hcmOf(c).http_filters[0].typed_config.headers[0].string_match.exact = '/api/healthz';
+    });
+    expect(findings(manifests).filter((f) => f.ruleId === 'OBS-ENV1').map((f) => f.message)).toEqual(["the health check filter answers /api/healthz, which is web's /healthz"]);
+  });
+
   test('OBS-ENV2: a routed cluster missing from the minimum-healthy map', () => {
     const manifests = withEnvoyConfig(product({ frontTracing: datadog }).manifests, (c) => {
       hcmOf(c).http_filters[0].typed_config.cluster_min_healthy_percentages = {};

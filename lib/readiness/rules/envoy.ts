@@ -54,10 +54,11 @@ export const envoyHealthPathDistinct: Rule = {
   check: (model) => frontProxies(model).flatMap(({ envoy, hcm, filter }) => {
     const path = healthFilterPath(filter);
     if (!path) return [];
-    const clashes = upstreams(model, envoy, hcm).flatMap((u) => u.workloads.flatMap((w) => healthPaths(w).flatMap((p) => {
-      const reached = [p, ...u.prefixes.map((prefix) => `${prefix.replace(/\/+$/, '')}${p}`)];
-      return reached.includes(path) ? [`${w.name}'s ${p}`] : [];
-    })));
+    const clashes = upstreams(model, envoy, hcm).flatMap((u) => {
+      // The paths a request reaches the application on: its own, and under each prefix routed to it.
+      const bases = ['', ...u.prefixes.map((prefix) => prefix.replace(/\/+$/, ''))];
+      return u.workloads.flatMap((w) => healthPaths(w).filter((p) => path.endsWith(p) && bases.some((base) => base + p === path)).map((p) => `${w.name}'s ${p}`));
+    });
     return clashes.length > 0 ? [{ resource: envoy.configMap, message: `the health check filter answers ${path}, which is ${[...new Set(clashes)].join(', ')}` }] : [];
   }),
 };
@@ -72,7 +73,8 @@ export const envoyMinHealthyComplete: Rule = {
   check: (model) => frontProxies(model).flatMap(({ envoy, hcm, filter }) => {
     const listed = Object.keys(filter.cluster_min_healthy_percentages ?? {});
     const defined = new Set((envoy.config.static_resources?.clusters ?? []).map((c: Manifest) => c.name));
-    const missing = routedClusters(hcm).filter((c) => !listed.includes(c));
+    const listedSet = new Set(listed);
+    const missing = routedClusters(hcm).filter((c) => !listedSet.has(c));
     const dangling = listed.filter((c) => !defined.has(c));
     const problems = [
       ...(missing.length > 0 ? [`routed clusters not in cluster_min_healthy_percentages: ${missing.join(', ')}`] : []),
