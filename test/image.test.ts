@@ -14,6 +14,9 @@ test.each([
 test.each([
   ['', /empty/],
   ['app:', /malformed tag/],
+  // distribution/reference: a tag is at most 128 characters and starts with a word character.
+  [`app:${'a'.repeat(129)}`, /malformed tag/],
+  ['app:.1', /malformed tag/],
   ['App/x:1', /malformed repository/],
   ['app@sha256:xyz', /malformed digest/],
   ['app:1.0 ', /white space/],
@@ -64,4 +67,8 @@ describe('default images', () => {
     expect(cited).toMatch(/\d+\.\d+\.\d+/);
     expect(cited).toMatch(/changelog|CHANGES|release|digest|tag/i);
   });
+});
+
+test('a tag of 128 characters is the longest accepted', () => {
+  expect(parseImage(`app:${'a'.repeat(128)}`)).toEqual({ repository: 'app', tag: 'a'.repeat(128), digest: undefined });
 });

@@ -17,7 +17,9 @@ export interface ParsedImage extends ImageReference {
 }
 
 // Grammar of github.com/distribution/reference (reference.go), simplified to the parts we read.
-const TAG = /^[\w][\w.-]{0,127}$/;
+/** A tag: a word character, then word characters, '.' and '-', 128 at most (TagRegexp, `[\w][\w.-]{0,127}`; the length apart, for a faster match). */
+const TAG = /^\w[\w.-]*$/;
+const TAG_MAX_LENGTH = 128;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
 const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const REGISTRY = /^(?:[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
@@ -42,7 +44,7 @@ export function parseImage(ref: string): ImageReference | string {
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) return `(${quote(ref)}) has a malformed tag ${quote(tag)}`;
+    if (tag.length > TAG_MAX_LENGTH || !TAG.test(tag)) return `(${quote(ref)}) has a malformed tag ${quote(tag)}`;
   }
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';

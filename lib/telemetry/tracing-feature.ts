@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { EnvFieldPaths, EnvValue } from 'cdk8s-plus-27';
 import { hostError, portError } from '../common/addresses';
-import { PropChecker, quote } from '../common/errors';
+import { PropChecker, PropProblem, quote } from '../common/errors';
 import { labelValueError } from '../common/names';
 import { HostPathMount, IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
 import { DEFAULT_DATADOG_APM_SOCKET, DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
@@ -32,6 +32,9 @@ export function tracingFeature(tracing: Tracing): IPodFeature {
   };
 }
 
+/** The problems of each tracing value, found once: a value shared by a thousand services is checked once. */
+const tracingProblems = new WeakMap<Tracing, readonly PropProblem[]>();
+
 /**
  * Checks a tracing value wherever it is used (a service, the front proxy, a
  * mesh's Telemetry): the sampling percentage, where spans go (the agent's
@@ -39,7 +42,22 @@ export function tracingFeature(tracing: Tracing): IPodFeature {
  * the environment. Returns whether it is a tracing value at all.
  */
 export function checkTracing(checker: PropChecker, tracing: Tracing): boolean {
-  if (!checker.check(tracing instanceof Tracing, 'tracing', `(${quote(tracing)}) is not a tracing value`, 'give Tracing.datadog(...) or Tracing.openTelemetry(...)')) return false;
+  if (!(tracing instanceof Tracing)) {
+    checker.check(false, 'tracing', `(${quote(tracing)}) is not a tracing value`, 'give Tracing.datadog(...) or Tracing.openTelemetry(...)');
+    return false;
+  }
+  let problems = tracingProblems.get(tracing);
+  if (!problems) {
+    const found: PropProblem[] = [];
+    checkTracingValue({ check: (ok, prop, problem, fix) => { if (!ok) found.push({ prop, problem, fix }); return ok; } }, tracing);
+    tracingProblems.set(tracing, problems = found);
+  }
+  for (const p of problems) checker.check(false, p.prop, p.problem, p.fix);
+  return true;
+}
+
+/** The checks of {@link checkTracing}, on a tracing value. */
+function checkTracingValue(checker: Pick<PropChecker, 'check'>, tracing: Tracing): void {
   const p = tracing.samplingPercentage;
   checker.check(Number.isFinite(p) && p >= 0 && p <= 100, 'tracing.samplingPercentage', `(${p}) must be a percentage from 0 to 100`, 'give a share such as 100 (everything) or 10');
   const agent = tracing.datadogAgent;
@@ -65,7 +83,6 @@ export function checkTracing(checker: PropChecker, tracing: Tracing): boolean {
     const problem = portError(Number(tracing.collectorPort));
     checker.check(typeof tracing.collectorPort === 'number' && problem === undefined, 'tracing.port', problem ?? `(${quote(tracing.collectorPort)}) must be a port`, 'give the port the backend listens on, such as 4317 or 8126');
   }
-  return true;
 }
 
 /**
