@@ -112,3 +112,20 @@ test('a file that is not a schema, or one of another format, is refused', () => 
 test('a .proto file that does not parse fails the compilation, naming the file', () => {
   expect(() => describeProtos([path.join(PGV, 'tests', 'harness', 'cases'), PGV, PROTOBUFJS], ['wkt_duration.proto'])).toThrow(/^wkt_duration\.proto: /);
 });
+
+test('a value in memory is read as its JSON text reads back: toJSON, non-finite numbers, and what JSON cannot write', () => {
+  const v = valid();
+  const inMemory = [
+    { ...v, id: { toJSON: () => 'o-2' } },
+    { ...v, id: undefined, card_token: () => 'x' },
+    { ...v, items: [{ ...v.items[0], quantity: Number.NaN, weight_grams: Infinity }] },
+    { ...v, items: [undefined, { ...v.items[0], sku: Symbol('s') }] },
+    { ...v, deliver_within: new Date(0), notes: { a: 'b', gone: undefined, f: () => 1 } },
+    { ...v, address: { city: { toJSON: () => '' } } },
+  ];
+  for (const value of inMemory) {
+    expect(issues(value)).toEqual(issues(JSON.parse(JSON.stringify(value))));
+  }
+  // The in-memory reading is what made these equal: each has issues of its own.
+  expect(inMemory.map((value) => issues(value).length)).toEqual([0, 2, 1, 2, 1, 1]);
+});

@@ -261,7 +261,8 @@ export class FrontEnvoy extends Construct {
     const text = this.configText;
     return oncePerSynthesis(this, `envoy:${this.node.path}:${this.configHash()}`, () => {
       const problems: string[] = [];
-      const issues = validateEnvoyConfig(JSON.parse(text));
+      // The config itself, read as its text reads back (the validator's JSON view): no parse of the text.
+      const issues = validateEnvoyConfig(this.config);
       if (issues.length > 0) problems.push(new EnvoyConfigError(issues, this.node.path).message);
       const size = this.sizeProblem(text);
       if (size) problems.push(`${this.node.path}: ${size.problem}. Fix: ${size.fix}`);

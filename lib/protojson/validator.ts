@@ -80,7 +80,7 @@ class Walker<K extends string> {
     const present = new Set<string>();
     for (const key in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      const child = value[key];
+      const child = asJson(value[key], key);
       const childPath = p ? `${p}.${key}` : key;
       const field = info.fields.get(key);
       if (!field) {
@@ -101,7 +101,7 @@ class Walker<K extends string> {
     for (const { field, rules, required } of plan.ruled) {
       const fieldPath = p ? `${p}.${field.name}` : field.name;
       if (present.has(field.name)) {
-        this.rules(rules, value[field.name] ?? value[field.jsonName], fieldPath, field);
+        this.rules(rules, asJson(value[field.name], field.name) ?? asJson(value[field.jsonName], field.jsonName), fieldPath, field);
       } else if (field.oneof) {
         continue; // rules of a oneof member apply only when it is the member set
       } else if (required) {
@@ -120,7 +120,9 @@ class Walker<K extends string> {
         this.report(p, 'wrong-type', `expected a map (object), got ${describe(value)}`);
         return;
       }
-      for (const [key, item] of Object.entries(value)) {
+      for (const key of Object.keys(value)) {
+        const item = asJson(value[key], key);
+        if (item === undefined) continue; // JSON.stringify leaves the entry out
         if (field.keyType && field.keyType !== 'string' && field.keyType !== 'bool' && !/^-?\d+$/.test(key)) {
           this.report(`${p}.${key}`, 'wrong-type', `map key must be a ${field.keyType}`);
         }
@@ -133,7 +135,7 @@ class Walker<K extends string> {
         this.report(p, 'wrong-type', `expected a list, got ${describe(value)}`);
         return;
       }
-      value.forEach((item, i) => this.single(field, item, `${p}[${i}]`));
+      value.forEach((item, i) => this.single(field, asJson(item, String(i)) ?? null, `${p}[${i}]`));
       return;
     }
     this.single(field, value, p);
@@ -298,6 +300,21 @@ function codePoints(text: string): number {
     n++;
   }
   return n;
+}
+
+/**
+ * A value as its JSON text reads back (`JSON.parse(JSON.stringify(v))`, one
+ * level): what has a `toJSON` is what that returns, a number that is not
+ * finite is null, and what JSON cannot write (undefined, a function, a
+ * symbol) is undefined: left out of an object, null in a list. So the walk
+ * may read a value in memory and find what it would find in its text.
+ */
+function asJson(value: unknown, key: string): unknown {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return undefined;
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  return v;
 }
 
 const NUMERIC_RULES = new Set(['double', 'float', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
