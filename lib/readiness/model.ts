@@ -56,9 +56,11 @@ export function annotationSuppressions(manifest: Manifest): ReadonlyMap<string, 
  * file and carry their own suppressions.
  */
 export function expandLists(resources: readonly Resource[]): Resource[] {
+  const isList = (m: Manifest) => typeof m.kind === 'string' && m.kind.endsWith('List') && Array.isArray(m.items);
+  if (!resources.some((r) => isList(r.manifest))) return [...resources];
   return resources.flatMap((r): Resource[] => {
     const m = r.manifest;
-    if (typeof m.kind !== 'string' || !m.kind.endsWith('List') || !Array.isArray(m.items)) return [r];
+    if (!isList(m)) return [r];
     return expandLists((m.items as unknown[]).filter((item): item is Manifest => !!item && typeof item === 'object')
       .map((item) => ({ manifest: item, constructPath: r.constructPath, file: r.file, suppressions: annotationSuppressions(item) })));
   });
@@ -205,29 +207,45 @@ export class ManifestModel {
 
 /** Objects with a label selector, indexed by namespace and one of their selector's labels. */
 class SelectorIndex {
-  private readonly index = new Map<string, Array<{ resource: Resource; selector: Record<string, string>; order: number }>>();
+  /** Namespace › the selector's first label key (in code-unit order) › its value › the objects. */
+  private readonly index = new Map<string, Map<string, Map<string, SelectorEntry[]>>>();
 
   constructor(resources: readonly Resource[], selectorOf: (r: Resource) => Record<string, string> | undefined, namespaceOf: (r: Resource) => string) {
     resources.forEach((resource, order) => {
       const selector = selectorOf(resource);
-      const first = selector ? Object.entries(selector).sort(([a], [b]) => compareText(a, b))[0] : undefined;
-      if (!selector || !first) return; // an empty selector selects nothing here
-      append(this.index, `${namespaceOf(resource)}\u0000${first[0]}=${first[1]}`, { resource, selector, order });
+      if (!selector || typeof selector !== 'object') return;
+      let first: string | undefined;
+      for (const key in selector) if (Object.prototype.hasOwnProperty.call(selector, key) && (first === undefined || compareText(key, first) < 0)) first = key;
+      if (first === undefined) return; // an empty selector selects nothing here
+      const namespace = namespaceOf(resource);
+      let byKey = this.index.get(namespace);
+      if (!byKey) this.index.set(namespace, byKey = new Map());
+      let byValue = byKey.get(first);
+      if (!byValue) byKey.set(first, byValue = new Map());
+      append(byValue, String(selector[first]), { resource, selector, order });
     });
   }
 
   /** The objects in `namespace` whose selector matches `labels`, in manifest order. */
   public matching(namespace: string, labels: Record<string, string>): Resource[] {
-    const found: Array<{ resource: Resource; order: number }> = [];
+    const byKey = this.index.get(namespace);
+    if (!byKey) return [];
+    const found: SelectorEntry[] = [];
     for (const k in labels) {
       if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
-      for (const candidate of this.index.get(`${namespace}\u0000${k}=${labels[k]}`) ?? []) {
-        // Each selector sits under one of its labels, so a candidate is met at most once.
-        if (matches(candidate.selector, labels)) found.push(candidate);
-      }
+      const candidates = byKey.get(k)?.get(String(labels[k]));
+      if (!candidates) continue;
+      // Each selector sits under one of its labels, so a candidate is met at most once.
+      for (const candidate of candidates) if (matches(candidate.selector, labels)) found.push(candidate);
     }
-    return found.length < 2 ? found.map((f) => f.resource) : found.sort((a, b) => a.order - b.order).map((f) => f.resource);
+    return found.length < 2 ? found.map((f) => f.resource) : found.sort((x, y) => x.order - y.order).map((f) => f.resource);
   }
+}
+
+interface SelectorEntry {
+  readonly resource: Resource;
+  readonly selector: Record<string, string>;
+  readonly order: number;
 }
 
 /** Adds `value` to the list under `key`. */
