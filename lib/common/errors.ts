@@ -58,19 +58,32 @@ function kindOf(value: unknown): string | undefined {
 }
 
 /**
+ * Problems of props, recorded as checks find them.
+ * @internal
+ */
+export class PropProblems {
+  /** The problems recorded, in order. */
+  public readonly problems: PropProblem[] = [];
+
+  /**
+   * Records a problem unless `ok`. Returns `ok`, so dependent checks can be
+   * skipped. A problem that quotes a value may be given as a function: it is
+   * written only when there is a problem (a construct runs dozens of checks).
+   */
+  public check(ok: boolean, prop: string, problem: string | (() => string), fix: string): boolean {
+    if (!ok) this.problems.push({ prop, problem: typeof problem === 'function' ? problem() : problem, fix });
+    return ok;
+  }
+}
+
+/**
  * Collects the problems of one construct's props, then throws them together,
  * taking the construct out of the tree first.
  * @internal
  */
-export class PropChecker {
-  private readonly problems: PropProblem[] = [];
-
-  constructor(private readonly scope: IConstruct) {}
-
-  /** Records a problem unless `ok`. Returns `ok`, so dependent checks can be skipped. */
-  public check(ok: boolean, prop: string, problem: string, fix: string): boolean {
-    if (!ok) this.problems.push({ prop, problem, fix });
-    return ok;
+export class PropChecker extends PropProblems {
+  constructor(private readonly scope: IConstruct) {
+    super();
   }
 
   /**
@@ -81,7 +94,7 @@ export class PropChecker {
   public required(prop: string, value: unknown, kind: PropKind, fix: string): boolean {
     const actual = kindOf(value);
     const an = (k: string) => `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`;
-    return this.check(actual === kind, prop, actual === undefined ? `is missing: ${an(kind)} is required` : `must be ${an(kind)}, not ${an(actual)}`, fix);
+    return this.check(actual === kind, prop, () => (actual === undefined ? `is missing: ${an(kind)} is required` : `must be ${an(kind)}, not ${an(actual)}`), fix);
   }
 
   /**

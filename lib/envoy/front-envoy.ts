@@ -75,7 +75,7 @@ export class FrontEnvoy extends Construct {
     super(scope, id);
     const checker = new PropChecker(this);
     checker.requireProps(props, { routes: ['array', 'route at least one path prefix to an ObservableService'] });
-    props.routes.forEach((r, i) => checker.check(r?.service instanceof ObservableService, `routes[${i}].service`, `(${quote(r?.service)}) is not an ObservableService`, 'route to an ObservableService'));
+    props.routes.forEach((r, i) => checker.check(r?.service instanceof ObservableService, `routes[${i}].service`, () => `(${quote(r?.service)}) is not an ObservableService`, 'route to an ObservableService'));
     checker.throwIfAny();
     const name = props.name ?? id;
     const listenerPort = props.listenerPort ?? DEFAULT_LISTENER_PORT;

@@ -168,7 +168,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
     if (service.protocol === Protocol.HTTP && service.health.port === service.port) {
       for (const probe of [service.health.live, service.health.ready]) {
         if ('path' in match) {
-          checker.check(match.path !== probe, `${prop}.path`, `(${quote(probe)}) is a probe endpoint of ${service.dnsName}, which stays private`, `route its external health path '${service.health.healthz}' instead`);
+          checker.check(match.path !== probe, `${prop}.path`, () => `(${quote(probe)}) is a probe endpoint of ${service.dnsName}, which stays private`, `route its external health path '${service.health.healthz}' instead`);
         } else if (probe.toLowerCase().startsWith(match.prefix.toLowerCase())) {
           const block = privateMatch(probe);
           privateRoutes.set(JSON.stringify(block), { match: block, directStatus: 404, anyCase: true });
@@ -176,7 +176,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
       }
     }
     const shadowedBy = earliestShadowing(firstWithPrefix, value, i);
-    checker.check(seenMatches.has(key) || !shadowedBy, prop, `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
+    checker.check(seenMatches.has(key) || !shadowedBy, prop, () => `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
       'list more specific routes before less specific ones');
     seenMatches.add(key);
 
@@ -268,7 +268,7 @@ export function checkHealthPath(checker: PropChecker, healthPath: string, routes
   }
   for (const path of Object.values(DEFAULT_HTTP_HEALTH)) reserve(path, 'a standard application health path');
   const clash = reserved.get(healthPath);
-  checker.check(clash === undefined, 'healthCheck.path', `(${quote(healthPath)}) is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
+  checker.check(clash === undefined, 'healthCheck.path', () => `(${quote(healthPath)}) is ${clash}; Envoy would answer it and external monitoring would never reach the application (the health check filter answers before the router: envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/health_check_filter)`,
     `use a path of Envoy's own, such as '${DEFAULT_ENVOY_HEALTH_PATH}'`);
 }
 

@@ -182,12 +182,12 @@ export function resolveHealth(checker: PropChecker, protocol: Protocol, serviceP
       checker.check(problem === undefined, prop, problem ?? '', `use an absolute path such as '${example}'`);
     } else {
       // A gRPC health service name: a fully qualified service name ('' for the whole server), as grpc.health.v1.HealthCheckRequest carries it.
-      checker.check(typeof value === 'string' && /^[A-Za-z0-9_./-]*$/.test(value), prop, `(${quote(value)}) must be a gRPC health service name: letters, digits, '_', '.', '/' and '-'`,
+      checker.check(typeof value === 'string' && /^[A-Za-z0-9_./-]*$/.test(value), prop, () => `(${quote(value)}) must be a gRPC health service name: letters, digits, '_', '.', '/' and '-'`,
         `use a name such as '${example}'`);
     }
   }
   const distinct = new Set(Object.values(endpoints)).size === 3;
-  checker.check(distinct, 'health.endpoints', `must be three distinct endpoints; got live=${quote(endpoints.live)}, ready=${quote(endpoints.ready)}, healthz=${quote(endpoints.healthz)}`,
+  checker.check(distinct, 'health.endpoints', () => `must be three distinct endpoints; got live=${quote(endpoints.live)}, ready=${quote(endpoints.ready)}, healthz=${quote(endpoints.healthz)}`,
     'give liveness, readiness and external health their own endpoints: a liveness check that tests dependencies restarts healthy pods, and external monitoring must reach the app');
 
   const startup = props.startup ?? Startup.probe();

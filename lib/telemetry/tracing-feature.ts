@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { EnvFieldPaths, EnvValue } from 'cdk8s-plus-27';
 import { hostError, portError } from '../common/addresses';
-import { PropChecker, PropProblem, quote } from '../common/errors';
+import { PropChecker, PropProblem, PropProblems, quote } from '../common/errors';
 import { labelValueError } from '../common/names';
 import { HostPathMount, IPodFeature, PodContext, PodFeatureBinding } from '../workload/pod-feature';
 import { DEFAULT_DATADOG_APM_SOCKET, DatadogAgent, PropagationStyle, Tracing, TracingProvider } from './tracing';
@@ -48,16 +48,16 @@ export function checkTracing(checker: PropChecker, tracing: Tracing): boolean {
   }
   let problems = tracingProblems.get(tracing);
   if (!problems) {
-    const found: PropProblem[] = [];
-    checkTracingValue({ check: (ok, prop, problem, fix) => { if (!ok) found.push({ prop, problem, fix }); return ok; } }, tracing);
-    tracingProblems.set(tracing, problems = found);
+    const found = new PropProblems();
+    checkTracingValue(found, tracing);
+    tracingProblems.set(tracing, problems = found.problems);
   }
   for (const p of problems) checker.check(false, p.prop, p.problem, p.fix);
   return true;
 }
 
 /** The checks of {@link checkTracing}, on a tracing value. */
-function checkTracingValue(checker: Pick<PropChecker, 'check'>, tracing: Tracing): void {
+function checkTracingValue(checker: PropProblems, tracing: Tracing): void {
   const p = tracing.samplingPercentage;
   checker.check(Number.isFinite(p) && p >= 0 && p <= 100, 'tracing.samplingPercentage', `(${p}) must be a percentage from 0 to 100`, 'give a share such as 100 (everything) or 10');
   const agent = tracing.datadogAgent;
@@ -121,7 +121,20 @@ export function socketPathError(socket: unknown): string | undefined {
 
 /** A sampling percentage as the 0-to-1 ratio the SDKs take, without float noise. */
 function ratio(percentage: number): string {
-  return String(Number((percentage / 100).toFixed(6)));
+  let text = ratios.get(percentage);
+  if (text === undefined) ratios.set(percentage, text = String(Number((percentage / 100).toFixed(6))));
+  return text;
+}
+
+/** Ratios by percentage, and Datadog's sampling rules by percentage: the same few values for every service. */
+const ratios = new Map<number, string>();
+const samplingRules = new Map<number, string>();
+
+/** DD_TRACE_SAMPLING_RULES for a sampling percentage: one rule for every trace. */
+function datadogSamplingRules(percentage: number): string {
+  let text = samplingRules.get(percentage);
+  if (text === undefined) samplingRules.set(percentage, text = JSON.stringify([{ sample_rate: Number(ratio(percentage)) }]));
+  return text;
 }
 
 /**
@@ -184,7 +197,7 @@ function datadogWiring(checker: PropChecker, tracing: Tracing, workload: PodCont
     // Trace and span ids in the logs, so the backend links logs to traces.
     ['DD_LOGS_INJECTION', EnvValue.fromValue('true')],
     // DD_TRACE_SAMPLE_RATE is deprecated; sampling rules replace it.
-    ['DD_TRACE_SAMPLING_RULES', EnvValue.fromValue(JSON.stringify([{ sample_rate: Number(ratio(tracing.samplingPercentage)) }]))],
+    ['DD_TRACE_SAMPLING_RULES', EnvValue.fromValue(datadogSamplingRules(tracing.samplingPercentage))],
     ['DD_TRACE_PROPAGATION_STYLE', EnvValue.fromValue(tracing.servicePropagation.join(','))],
   );
   return { env: vars, podLabels, hostPaths };

@@ -94,42 +94,49 @@ export interface MergedBinding {
  */
 export function bindFeatures(features: readonly IPodFeature[], context: PodContext, userEnv: Readonly<Record<string, EnvValue>> = {}): MergedBinding {
   const merged: MergedBinding = { env: [], podLabels: {}, podAnnotations: {}, hostPaths: [], egress: [] };
-  const owner = new Map<string, string>();
-  const claim = (key: string, prop: string, by: string) => {
-    const earlier = owner.get(key);
-    if (earlier !== undefined) context.checker.check(false, prop, `is set by both the ${earlier} and the ${by} wiring`, `remove one of '${earlier}' and '${by}'`);
-    owner.set(key, by);
+  // Which feature set each variable, label, annotation and shutdown field, by the prop it goes under.
+  const owners = { env: new Map<string, string>(), labels: new Map<string, string>(), annotations: new Map<string, string>(), shutdown: new Map<string, string>() };
+  const claim = (kind: keyof typeof owners, name: string, by: string) => {
+    const earlier = owners[kind].get(name);
+    if (earlier !== undefined) {
+      context.checker.check(false, kind === 'shutdown' ? 'shutdown' : `${kind}.${name}`, `is set by both the ${earlier} and the ${by} wiring`, `remove one of '${earlier}' and '${by}'`);
+    }
+    owners[kind].set(name, by);
   };
   for (const feature of features) {
     const binding = feature.bind(context);
     for (const [name, value] of binding.env ?? []) {
-      claim(`env:${name}`, `env.${name}`, feature.prop);
+      claim('env', name, feature.prop);
       merged.env.push([name, value]);
     }
-    for (const [key, value] of Object.entries(binding.podLabels ?? {})) {
-      claim(`label:${key}`, `labels.${key}`, feature.prop);
-      merged.podLabels[key] = value;
+    const labels = binding.podLabels ?? {};
+    for (const key in labels) {
+      if (!Object.prototype.hasOwnProperty.call(labels, key)) continue;
+      claim('labels', key, feature.prop);
+      merged.podLabels[key] = labels[key];
     }
-    for (const [key, value] of Object.entries(binding.podAnnotations ?? {})) {
-      claim(`annotation:${key}`, `annotations.${key}`, feature.prop);
-      merged.podAnnotations[key] = value;
+    const annotations = binding.podAnnotations ?? {};
+    for (const key in annotations) {
+      if (!Object.prototype.hasOwnProperty.call(annotations, key)) continue;
+      claim('annotations', key, feature.prop);
+      merged.podAnnotations[key] = annotations[key];
     }
     merged.hostPaths.push(...(binding.hostPaths ?? []));
     merged.egress.push(...(binding.egress ?? []));
     if (binding.preStop) {
-      claim('preStop', 'shutdown', feature.prop);
+      claim('shutdown', 'preStop', feature.prop);
       merged.preStop = binding.preStop;
     }
     if (binding.terminationGracePeriodSeconds !== undefined) {
-      claim('terminationGracePeriodSeconds', 'shutdown', feature.prop);
+      claim('shutdown', 'terminationGracePeriodSeconds', feature.prop);
       merged.terminationGracePeriodSeconds = binding.terminationGracePeriodSeconds;
     }
   }
   for (const [name, value] of Object.entries(userEnv)) {
     const nameError = envVarNameError(name);
     context.checker.check(nameError === undefined, `env.${name}`, nameError ?? '', 'rename the variable');
-    const by = owner.get(`env:${name}`);
-    context.checker.check(by === undefined, `env.${name}`, `is set by the ${by} wiring`, `remove it from 'env', or change the '${by}' value instead`);
+    const by = owners.env.get(name);
+    if (by !== undefined) context.checker.check(false, `env.${name}`, `is set by the ${by} wiring`, `remove it from 'env', or change the '${by}' value instead`);
     merged.env.push([name, value]);
   }
   return merged;
