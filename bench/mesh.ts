@@ -5,7 +5,7 @@
  * at 1,000 and 5,000 services (`BENCH_SERVICES=2000` or `=1000,3000` for other
  * sizes). Runs are paired and alternate (baseline, library, baseline,
  * library, ...), each in a process of its own, so that drift in the machine's
- * load falls on both; `BENCH_RUNS` pairs per size (default 3). The headline is
+ * load falls on both; `BENCH_RUNS` pairs per size (default 5: on a shared machine a run varies by 10 % or more). The headline is
  * the median of the pairs' total-time ratios.
  */
 import { execFileSync } from 'child_process';
@@ -21,7 +21,7 @@ interface Result {
 }
 
 const sizes = (process.env.BENCH_SERVICES ?? '1000,5000').split(',').map(Number);
-const pairs = Number(process.env.BENCH_RUNS ?? 3);
+const pairs = Number(process.env.BENCH_RUNS ?? 5);
 const script = path.join(__dirname, 'scenario.js');
 
 function run(scenario: string, services: number): Result {
