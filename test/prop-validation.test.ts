@@ -81,6 +81,7 @@ describe('a required prop missing at run time (JavaScript callers) is a Configur
     ['MeshSidecarScope without a service', (c: Chart) => new MeshSidecarScope(c, 'scope', untyped({})), 'service', /is missing/],
     ['MeshTelemetry without tracing', (c: Chart) => new MeshTelemetry(c, 'tel', untyped({})), 'tracing', /is missing/],
     ['NetworkIsolation with a flow from no peer', (c: Chart) => { meshed(c); return new NetworkIsolation(c, 'iso', untyped({ allowIngress: [{ to: c, purpose: 'x' }] })); }, 'allowIngress[0].from', /is not a peer/],
+    ['ObservableService with a name as its node group', (c: Chart) => new ObservableService(c, 'web', untyped({ image: 'a/web:1', port: 8080, nodeGroup: 'general' })), 'nodeGroup', /\("general"\) is not a node group/],
     ['OtelExporter.otlp without options', (c: Chart) => new OtelCollector(c, 'otel', { exporters: [OtelExporter.otlp(untyped(undefined))] }), 'exporters[0].name', /must be 1 to 60 letters/],
   ])('%s', (_name, build, prop, message) => {
     const c = chart();

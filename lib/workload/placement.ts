@@ -1,4 +1,4 @@
-import { PropChecker } from '../common/errors';
+import { PropChecker, quote } from '../common/errors';
 import { labelValueError, qualifiedNameError } from '../common/names';
 
 /**
@@ -65,6 +65,10 @@ export class TopologySpread {
 
 /** Checks a node group's name and label. */
 export function checkNodeGroup(checker: PropChecker, nodeGroup: NodeGroup): void {
+  // A JavaScript caller can give a name where the node group is due.
+  const given = nodeGroup as unknown;
+  if (!checker.check(typeof given === 'object' && given !== null && typeof nodeGroup.name === 'string' && typeof nodeGroup.labelKey === 'string', 'nodeGroup',
+    () => `(${quote(given)}) is not a node group`, "give NodeGroup.named('general') (with the label key, if the nodes are labelled otherwise)")) return;
   const keyError = qualifiedNameError(nodeGroup.labelKey);
   checker.check(keyError === undefined, 'nodeGroup.labelKey', keyError ?? '', 'use a node label key such as eks.amazonaws.com/nodegroup');
   const valueError = labelValueError(nodeGroup.name);
