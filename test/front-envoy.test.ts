@@ -2,11 +2,11 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { parse } from 'yaml';
-import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, FrontLoadBalancer, IpFamily, ObservableService, Protocol, Tracing, validateEnvoyConfig } from '../lib';
+import { ConfigurationError, FrontEnvoy, FrontEnvoyProps, FrontLoadBalancer, IpFamily, ObservableService, ProductionReadiness, Protocol, Tracing, validateEnvoyConfig } from '../lib';
 import { MAX_UPSTREAMS_COMPACT, MAX_UPSTREAMS_INDENTED } from '../lib/envoy/defaults';
 import { envoyConcurrency } from '../lib/envoy/routes';
 import { routeOf } from './support/envoy-routes';
@@ -446,6 +446,24 @@ describe('the config is rendered at synth, so an edit through the escape hatch r
     expect(emitted(manifests).static_resources.clusters[0].connect_timeout).toBe('9s');
     expect(hash(deploymentOf(manifests))).toBe(createHash('sha256').update(manifests.find((m) => m.kind === 'ConfigMap')!.data['envoy.json']).digest('hex').slice(0, 16));
     expect(edit('whenever')).toThrow(/shop\/front: the Envoy config is invalid:\n\s+static_resources.clusters\[0\].connect_timeout: expected a duration/);
+  });
+
+  test('after a synthesis call the library does not see, the config text, its check and the rules read the current config', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'envoy-unseen-')) });
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new ObservableService(shop, 'web', { image: 'a/web:1', port: 8080 });
+    const front = new FrontEnvoy(shop, 'front', { routes: [{ prefix: '/', service: web }] });
+    const plain = new Chart(app, 'plain', { namespace: 'plain' });
+    new ApiObject(plain, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } });
+    ProductionReadiness.enforce(app, { printTable: false });
+    Testing.synth(plain);
+    // The same task: nothing computed for that call may answer for the config as it is now.
+    (front.config.admin as Manifest).address.socket_address.port_value = 9911;
+    expect(front.configText).toContain('"port_value": 9911');
+    (front.config.static_resources as Manifest).bogus_field = 1;
+    expect(front.validateConfig().join('\n')).toMatch(/static_resources.bogus_field: unknown field "bogus_field"/);
+    ApiObject.of(web.deployment).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'a/web:latest'));
+    expect(ProductionReadiness.check(shop).map((f) => f.ruleId)).toContain('OBS-IMG1');
   });
 
   test('the facts the construct exposes about its routes are read-only', () => {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import { parse } from 'yaml';
 import { ConfigurationError, FrontEnvoy, Level, ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, ProductionReadinessValidation, Protocol, Tracing } from '../lib';
 import { evaluate } from '../lib/readiness/engine';
@@ -520,6 +521,45 @@ describe('enforce() runs once per synthesis and mutates nothing', () => {
     app.synth();
     expect(written().spec.minReadySeconds).toBe(17);
     expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toContain('"port_value": 9911');
+  });
+
+  test('a chart without the library\'s constructs, synthesized alone twice in one task with an edit between, is read afresh', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-plain-')) });
+    new ObservableService(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: 'a/web:1', port: 8080 });
+    // Its toJson() is a synthesis call the library does not wrap; the readiness check still reads its objects.
+    const plain = new Chart(app, 'plain', { namespace: 'plain' });
+    const cm = new ApiObject(plain, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } });
+    ProductionReadiness.enforce(app, { printTable: false });
+    expect(Testing.synth(plain)[0].data).toEqual({ a: '1' });
+    cm.addJsonPatch(JsonPatch.replace('/data/a', '2'));
+    expect(Testing.synth(plain)[0].data).toEqual({ a: '2' });
+    expect((cm.toJson() as { data: unknown }).data).toEqual({ a: '2' });
+    // An object added between the two calls is checked by the second: here, a collision.
+    new ApiObject(plain, 'cm2', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } });
+    expect(() => Testing.synth(plain)).toThrow(/plain\/cm and plain\/cm2 both write ConfigMap "cm"/);
+  });
+
+  test('a validation added to the last construct after a first synthesis still runs before the rules read the objects', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-late-validation-'));
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    const web = new ObservableService(chart, 'web', { image: 'a/web:1', port: 8080 });
+    const last = new Construct(chart, 'zz');
+    ProductionReadiness.enforce(app, { printTable: false });
+    app.synth();
+    last.node.addValidation({ validate: () => { web.deployment.metadata.addAnnotation('example.com/stamped', 'late'); return []; } });
+    app.synth();
+    expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toContain('example.com/stamped: late');
+  });
+
+  test('two enforce() calls on one scope each write their reports', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'enforce-twice-'));
+    const app = new App({ outdir });
+    new ObservableService(new Chart(app, 'shop', { namespace: 'shop' }), 'web', { image: 'a/web:1', port: 8080 });
+    ProductionReadiness.enforce(app, { printTable: false, outdir: path.join(outdir, 'a') });
+    ProductionReadiness.enforce(app, { printTable: false, outdir: path.join(outdir, 'b') });
+    app.synth();
+    for (const dir of ['a', 'b']) expect(fs.existsSync(path.join(outdir, dir, 'production-readiness.json'))).toBe(true);
   });
 
   test('an object made under a suppressed scope after suppress() fails synth, since its manifest lacks the suppression', () => {

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { constructError } from './support/errors';
-import { EgressRule, FrontEnvoy, FrontLoadBalancer, LoadTest, NetworkIsolation, ObservableService, OtelCollector, OtelExporter, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
+import { EgressRule, FrontEnvoy, FrontLoadBalancer, LoadTest, NetworkIsolation, ObservableService, OtelCollector, OtelExporter, ProductionReadiness, Protocol, renderTopology, TopologyDiagram, Tracing } from '../lib';
 
 function product(app = Testing.app()) {
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
@@ -155,4 +155,15 @@ describe('labels cannot break out of the diagram', () => {
     const doc = new TopologyDiagram(chart).render();
     expect(doc.split('\n')[0]).toBe('# Topology of a&#96;b&#60;i&#62;');
   });
+});
+
+test('a synthesis that fails writes no diagram', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'topology-failed-'));
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  new ObservableService(chart, 'web', { image: 'a/web:latest', port: 8080 });
+  new TopologyDiagram(chart);
+  ProductionReadiness.enforce(app, { printTable: false });
+  expect(() => app.synth()).toThrow(/OBS-IMG1/);
+  expect(fs.existsSync(path.join(outdir, 'shop.topology.md'))).toBe(false);
 });

@@ -5,27 +5,32 @@
  * chart it writes (`App.synth` → `Chart.toJson` → `App._synthChart` →
  * `validate(app)`, cdk8s/lib/app.js), so a check that reads the whole app
  * would otherwise run charts + 1 times per synthesis. A synthesis session
- * begins at the first of those validations that asks for it. It ends when
- * the synthesis call returns, when the next synthesis call begins, or at the
- * latest when the JavaScript task that began it yields (the next microtask),
- * and then runs the steps registered with {@link afterSynthesis}, once,
- * after the manifests are written.
+ * begins at the first of those validations that asks for it and ends with
+ * the synthesis call; then the steps registered with {@link afterSynthesis}
+ * run, once, after the manifests are written (not when the call failed).
  *
  * To see where synthesis calls begin and end, the library's constructs
  * (through {@link watchSynthesisCalls}, when they are built) wrap their
  * app's `synth` and `synthYaml` and their chart's `toJson` (the call
- * `Testing.synth` makes) on those instances. A session begun in a call not
- * wrapped (a chart without the library's constructs, synthesized alone) ends
- * at the next wrapped call or at the microtask. So an object edited between
- * two synthesis calls of one task is read afresh by the second.
+ * `Testing.synth` makes) on those instances, with a count of the calls under
+ * way (app.synth calls each chart's toJson). A call not wrapped (a chart
+ * without the library's constructs, synthesized alone) validates the app
+ * once: a validation on the app, which cdk8s runs first in every pass, ends
+ * the earlier session there; and outside a wrapped call nothing is served
+ * from a session to a reader (an object's JSON, a rendered config), so what
+ * such a call computed answers no one after it. A session otherwise ends at
+ * the latest when the task that began it yields (the next microtask). So an
+ * object edited or added between two synthesis calls of one task is read
+ * afresh by the second, and read afresh by a direct call in between.
  *
  * Within a session the construct tree is taken as fixed, as cdk8s itself
  * takes it within one synthesis request (`SynthRequestCache` in
  * cdk8s/lib/app.js keeps each node's `findAll()`).
  *
- * Results are kept beside the tree; the one change to a construct is the
- * memo `jsonOncePerSynthesis` gives an API object's `toJson`, and the
- * wrapped synthesis calls.
+ * Results are kept beside the tree; the changes to constructs are the memo
+ * `jsonOncePerSynthesis` gives an API object's `toJson`, the wrapped
+ * synthesis calls, and the last construct's `node.validate`, which runs the
+ * library's last runs after its own validations ({@link validateLast}).
  * @internal
  */
 import { Chart } from 'cdk8s';
@@ -56,12 +61,17 @@ function sessionOf(scope: IConstruct): Session {
   return session;
 }
 
-/** Ends the app's session, if any: its results are dropped and its after-steps run. */
-function endSession(app: IConstruct): void {
+/** Ends the app's session, if any: its results are dropped and, unless the synthesis failed, its after-steps run. */
+function endSession(app: IConstruct, completed = true): void {
   const session = sessions.get(app);
   if (!session) return;
   sessions.delete(app);
-  for (const step of session.after.values()) step();
+  if (completed) for (const step of session.after.values()) step();
+}
+
+/** Whether a synthesis call the library sees (a wrapped one) is under way for the app. */
+function inSynthesisCall(app: IConstruct): boolean {
+  return (depths.get(app) ?? 0) > 0;
 }
 
 /** Charts and apps whose synthesis calls are wrapped. */
@@ -79,6 +89,16 @@ export function watchSynthesisCalls(scope: IConstruct): void {
     wrapped.add(app);
     wrapSynthesisCall(app, app, 'synth');
     wrapSynthesisCall(app, app, 'synthYaml');
+    // cdk8s validates the app from its root (cdk8s/lib/app.js `validate`, constructs' findAll in
+    // pre-order), so this runs first in every validation pass. A pass outside the calls seen here
+    // (a chart without the library's constructs, synthesized by its toJson) is a synthesis call of
+    // its own: what an earlier one computed is dropped.
+    app.node.addValidation({
+      validate: () => {
+        if (!inSynthesisCall(app)) endSession(app);
+        return [];
+      },
+    });
   }
   const chart = scope.node.scopes.slice().reverse().find((c) => Chart.isChart(c));
   if (chart && !wrapped.has(chart)) {
@@ -98,11 +118,15 @@ function wrapSynthesisCall(app: IConstruct, target: IConstruct, method: 'synth' 
       // A new synthesis: what an earlier one computed may be stale.
       if (depth === 0) endSession(app);
       depths.set(app, depth + 1);
+      let completed = false;
       try {
-        return own.apply(this, args);
+        const result = own.apply(this, args);
+        completed = true;
+        return result;
       } finally {
         depths.set(app, depth);
-        if (depth === 0) endSession(app);
+        // After-steps (a file beside the manifests) only when the manifests were written.
+        if (depth === 0) endSession(app, completed);
       }
     },
   });
@@ -148,7 +172,8 @@ export function jsonOncePerSynthesis(object: IConstruct & { toJson(): unknown })
       writable: true,
       value: function cachedToJson(this: typeof object) {
         const hit = jsonCache.get(this);
-        return hit && hit.session === sessions.get(this.node.root) ? hit.json : own.call(this);
+        const app = this.node.root;
+        return hit && hit.session === sessions.get(app) && inSynthesisCall(app) ? hit.json : own.call(this);
       },
     });
   }
@@ -192,12 +217,18 @@ export function validateLast(scope: IConstruct, run: () => string[]): string[] {
     const hooked = new Set<() => string[]>();
     lastRuns.set(last, hooked);
     runs = hooked;
-    last.node.addValidation({
-      validate: () => {
+    // The runs follow every validation of the last construct, including one added to it later.
+    const node = last.node;
+    const own = node.validate;
+    Object.defineProperty(node, 'validate', {
+      configurable: true,
+      writable: true,
+      value: function validateThenLastRuns(this: typeof node): string[] {
+        const problems = own.call(this);
         const now = constructsUnder(root);
-        if (now[now.length - 1] !== last) return [];
+        if (now[now.length - 1] !== last) return problems;
         sessionOf(root).settled = true;
-        return [...hooked].flatMap((r) => r());
+        return [...problems, ...[...hooked].flatMap((r) => r())];
       },
     });
   }
@@ -209,9 +240,11 @@ export function validateLast(scope: IConstruct, run: () => string[]): string[] {
  * `compute()` once per synthesis session once it is settled: the app's own
  * validations have run, and what remains (the library's last runs, the
  * producers cdk8s resolves as it writes) changes nothing a result depends
- * on. Before that, and outside a synthesis, every call computes afresh.
+ * on. Before that, and outside a synthesis call the library sees (a wrapped
+ * one), every call computes afresh.
  */
 export function oncePerSettledSynthesis<T>(scope: IConstruct, key: string, compute: () => T): T {
-  const session = sessions.get(scope.node.root);
-  return session?.settled ? oncePerSynthesis(scope, key, compute) : compute();
+  const app = scope.node.root;
+  const session = sessions.get(app);
+  return session?.settled && inSynthesisCall(app) ? oncePerSynthesis(scope, key, compute) : compute();
 }

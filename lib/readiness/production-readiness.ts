@@ -27,6 +27,9 @@ export interface EnforceOptions extends ReadinessOptions {
   readonly printTable?: boolean;
 }
 
+/** Enforce calls so far, numbering their results. */
+let enforceCalls = 0;
+
 /** The ApiObjects each `suppress` call stamped, by scope and rule, to find objects made after it. */
 const stamped = new WeakMap<IConstruct, Map<string, WeakSet<ApiObject>>>();
 /** The scope whose `suppress` call wrote an object's suppression annotation, by rule. */
@@ -55,9 +58,11 @@ export class ProductionReadiness {
     // Checked now, so that a wrong option fails where it is written, not at synth.
     evaluate([], options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
     watchSynthesisCalls(scope);
+    // Each enforce call has its own result (two may write their reports to two folders).
+    const key = `readiness:${scope.node.path}:${++enforceCalls}`;
     const run = (): string[] => {
       // A session lasts one synthesis call: a construct added or changed before the next call is seen.
-      return oncePerSynthesis(scope, `readiness:${scope.node.path}`, () => {
+      return oncePerSynthesis(scope, key, () => {
         // Each object's JSON is built once, for the rules and for cdk8s's writer (the rules run last
         // in the validation pass, after every other validation has had its say).
         const findings = evaluate(resourcesUnder(scope, true), options, PRODUCTION_READINESS_RULES, scope.node.path || 'app');
