@@ -7,7 +7,7 @@ import { ObservableService, PRODUCTION_READINESS_RULES, ProductionReadiness, Pro
 import { evaluate } from '../lib/readiness/engine';
 import { Resource } from '../lib/readiness/model';
 import { TextFileWriter } from '../lib/common/text-file';
-import { READINESS_JUNIT_FILE, READINESS_REPORT_FILE, READINESS_SARIF_FILE, formatTable, junitReport, reportJson, sarifReport, writeReports } from '../lib/readiness/reports';
+import { READINESS_JUNIT_FILE, READINESS_REPORT_FILE, READINESS_SARIF_FILE, formatTable, junitReport, reportJson, sarifReport, writeReports, xmlText } from '../lib/readiness/reports';
 import { Finding } from '../lib/readiness/rule';
 import { Manifest } from './support/synth';
 import { XmlElement, parseXml } from './support/xml';
@@ -234,4 +234,9 @@ test('the piecewise JSON writer writes the value JSON.stringify writes, laid out
     for (const depth of [1, 2, 3, 4]) expect(JSON.parse(written(value, depth))).toEqual(JSON.parse(JSON.stringify(value)));
   }
   expect(written({ list: [{ a: 1 }, { b: [2] }] }, 2)).toBe('{\n  "list": [\n    {"a":1},\n    {"b":[2]}\n  ]\n}');
+});
+
+test('XML text: markup as entities, characters XML 1.0 forbids as U+FFFD, the rest as it is', () => {
+  expect(xmlText('a&b<c>d"e\'f\u0000g\u001fh\ufffei\tj\nk é')).toBe('a&amp;b&lt;c&gt;d&quot;e&apos;f\ufffdg\ufffdh\ufffdi\tj\nk é');
+  expect(xmlText('&amp;')).toBe('&amp;amp;');
 });

@@ -154,10 +154,12 @@ export function sarifReport(findings: readonly Finding[], reportDir: string, rul
 
 /** Text as XML character data or an attribute value: markup escaped, characters XML 1.0 forbids replaced. */
 export function xmlText(text: string): string {
+  // One pass: a character XML 1.0 forbids becomes U+FFFD, markup its entity.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff&<>"']/g, (c) => XML_ESCAPES[c] ?? '\ufffd');
 }
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /**
  * The report as JUnit XML (the Jenkins/xUnit form: testsuites › testsuite ›
