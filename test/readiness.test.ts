@@ -517,7 +517,7 @@ describe('enforce() runs once per synthesis and mutates nothing', () => {
     expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).not.toContain('"port_value": 9911');
     // The rules read each object's JSON during the first call; the second call must not reuse it.
     ApiObject.of(web.deployment).addJsonPatch(JsonPatch.replace('/spec/minReadySeconds', 17));
-    front.config.admin.address.socket_address.port_value = 9911;
+    (front.config.admin as Manifest).address.socket_address.port_value = 9911;
     app.synth();
     expect(written().spec.minReadySeconds).toBe(17);
     expect(fs.readFileSync(path.join(outdir, 'shop.k8s.yaml'), 'utf8')).toContain('"port_value": 9911');
