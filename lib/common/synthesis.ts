@@ -100,7 +100,8 @@ export function watchSynthesisCalls(scope: IConstruct): void {
       },
     });
   }
-  const chart = scope.node.scopes.slice().reverse().find((c) => Chart.isChart(c));
+  // node.scopes is a copy (constructs lib/construct.js), root first: the nearest chart is the last one.
+  const chart = scope.node.scopes.reverse().find((c) => Chart.isChart(c));
   if (chart && !wrapped.has(chart)) {
     wrapped.add(chart);
     wrapSynthesisCall(app, chart, 'toJson');

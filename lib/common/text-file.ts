@@ -44,7 +44,7 @@ export class TextFileWriter {
       value.forEach((item, i) => {
         this.text(`${i === 0 ? '\n' : ',\n'}${indent}  `);
         // JSON.stringify writes null for an item it cannot write.
-        this.json(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, `${indent}  `, depth - 1);
+        this.json(unwritable(item) ? null : item, `${indent}  `, depth - 1);
       });
       this.text(`\n${indent}]`);
       return;
@@ -55,7 +55,7 @@ export class TextFileWriter {
       for (const key of Object.keys(value)) {
         const item = value[key];
         // JSON.stringify leaves out a property it cannot write.
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        if (unwritable(item)) continue;
         this.text(`${first ? '\n' : ',\n'}${indent}  ${JSON.stringify(key)}: `);
         first = false;
         this.json(item, `${indent}  `, depth - 1);
@@ -72,6 +72,11 @@ export class TextFileWriter {
     this.pending = [];
     this.pendingLength = 0;
   }
+}
+
+/** A value JSON.stringify cannot write: undefined, a function, a symbol. */
+function unwritable(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 
 /** An object JSON.stringify writes key by key (not a list, not null, without its own toJSON). */

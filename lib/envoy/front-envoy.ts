@@ -248,9 +248,9 @@ export class FrontEnvoy extends Construct {
       () => (this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`));
   }
 
-  /** The hash of {@link configText}, once per settled synthesis like the text. */
-  private configHash(): string {
-    return oncePerSettledSynthesis(this, `envoy-hash:${this.node.path}`, () => textHash(this.configText));
+  /** The hash of {@link configText} (or of `text`, already rendered), once per settled synthesis like the text. */
+  private configHash(text?: string): string {
+    return oncePerSettledSynthesis(this, `envoy-hash:${this.node.path}`, () => textHash(text ?? this.configText));
   }
 
   /**
@@ -259,7 +259,7 @@ export class FrontEnvoy extends Construct {
    */
   public validateConfig(): string[] {
     const text = this.configText;
-    return oncePerSynthesis(this, `envoy:${this.node.path}:${this.configHash()}`, () => {
+    return oncePerSynthesis(this, `envoy:${this.node.path}:${this.configHash(text)}`, () => {
       const problems: string[] = [];
       // The config itself, read as its text reads back (the validator's JSON view): no parse of the text.
       const issues = validateEnvoyConfig(this.config);

@@ -307,11 +307,6 @@ export function podContainers(spec: Manifest | undefined): PodContainer[] {
   return found;
 }
 
-/** The containers that run as long as the pod: containers and native sidecars. */
-export function longRunningContainers(w: ManifestWorkload): readonly PodContainer[] {
-  return w.longRunning;
-}
-
 /** A container as a message names it: `container "app"`, `init container "migrate"`. */
 export function describeContainer(c: PodContainer): string {
   return `${c.role} "${c.container.name}"`;

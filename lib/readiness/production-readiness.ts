@@ -136,8 +136,9 @@ function lateObjects(scope: IConstruct): string[] {
   const byRule = stamped.get(scope);
   if (!byRule) return [];
   const problems: string[] = [];
+  const all = apiObjectsUnder(scope, true);
   for (const [ruleId, objects] of byRule) {
-    for (const o of apiObjectsUnder(scope, true)) {
+    for (const o of all) {
       if (!objects.has(o)) {
         problems.push(`${o.node.path}: was made after ProductionReadiness.suppress(${scope.node.path}, '${ruleId}'), so its manifest does not carry the suppression. `
           + 'Fix: call ProductionReadiness.suppress after building everything under the scope');

@@ -185,33 +185,26 @@ function writeJunit(findings: readonly Finding[], rules: readonly Rule[], emit: 
     if (group) group.push(f);
     else byResource.set(f.resource, [f]);
   }
-  const outcome = (group: readonly Finding[]) => {
-    const live = group.filter((f) => f.suppressedReason === undefined);
-    return { live, errors: live.filter((f) => f.level === Level.ERROR) };
-  };
-  // The totals come first in the XML: counted before the cases are written.
+  // Each resource's outcome, worked out once: the totals come first in the XML, the cases after.
   let tests = 0;
   let failed = 0;
   let skipped = 0;
   const suites = rules.map((rule) => {
-    const byResource = byRule.get(rule.id) ?? new Map<string, Finding[]>();
-    let failures = 0;
-    let skips = 0;
-    for (const group of byResource.values()) {
-      const { live, errors } = outcome(group);
-      if (errors.length > 0) failures++;
-      else if (live.length === 0) skips++;
-    }
-    tests += byResource.size;
+    const cases = [...(byRule.get(rule.id) ?? new Map<string, Finding[]>())].map(([resource, group]) => {
+      const live = group.filter((f) => f.suppressedReason === undefined);
+      return { resource, group, live, errors: live.filter((f) => f.level === Level.ERROR) };
+    });
+    const failures = cases.filter((c) => c.errors.length > 0).length;
+    const skips = cases.filter((c) => c.errors.length === 0 && c.live.length === 0).length;
+    tests += cases.length;
     failed += failures;
     skipped += skips;
-    return { rule, byResource, failures, skips };
+    return { rule, cases, failures, skips };
   });
   emit(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${TOOL} production readiness" tests="${tests}" failures="${failed}" errors="0" skipped="${skipped}" time="0">\n`);
-  for (const { rule, byResource, failures, skips } of suites) {
-    emit(`  <testsuite name="${xmlText(`${rule.id} ${rule.title}`)}" tests="${byResource.size}" failures="${failures}" errors="0" skipped="${skips}" time="0">\n`);
-    for (const [resource, group] of byResource) {
-      const { live, errors } = outcome(group);
+  for (const { rule, cases, failures, skips } of suites) {
+    emit(`  <testsuite name="${xmlText(`${rule.id} ${rule.title}`)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skips}" time="0">\n`);
+    for (const { resource, group, live, errors } of cases) {
       const where = group[0].constructPath ?? group[0].file ?? resource;
       let body: string;
       if (errors.length > 0) {

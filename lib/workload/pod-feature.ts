@@ -103,24 +103,21 @@ export function bindFeatures(features: readonly IPodFeature[], context: PodConte
     }
     owners[kind].set(name, by);
   };
+  const mergeInto = (kind: 'labels' | 'annotations', from: Readonly<Record<string, string>>, into: Record<string, string>, by: string) => {
+    for (const key in from) {
+      if (!Object.prototype.hasOwnProperty.call(from, key)) continue;
+      claim(kind, key, by);
+      into[key] = from[key];
+    }
+  };
   for (const feature of features) {
     const binding = feature.bind(context);
     for (const [name, value] of binding.env ?? []) {
       claim('env', name, feature.prop);
       merged.env.push([name, value]);
     }
-    const labels = binding.podLabels ?? {};
-    for (const key in labels) {
-      if (!Object.prototype.hasOwnProperty.call(labels, key)) continue;
-      claim('labels', key, feature.prop);
-      merged.podLabels[key] = labels[key];
-    }
-    const annotations = binding.podAnnotations ?? {};
-    for (const key in annotations) {
-      if (!Object.prototype.hasOwnProperty.call(annotations, key)) continue;
-      claim('annotations', key, feature.prop);
-      merged.podAnnotations[key] = annotations[key];
-    }
+    mergeInto('labels', binding.podLabels ?? {}, merged.podLabels, feature.prop);
+    mergeInto('annotations', binding.podAnnotations ?? {}, merged.podAnnotations, feature.prop);
     merged.hostPaths.push(...(binding.hostPaths ?? []));
     merged.egress.push(...(binding.egress ?? []));
     if (binding.preStop) {

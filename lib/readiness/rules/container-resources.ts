@@ -1,4 +1,4 @@
-import { describeContainer, longRunningContainers } from '../model';
+import { describeContainer } from '../model';
 import { Level, Rule } from '../rule';
 
 /**
@@ -14,7 +14,7 @@ export const containerResources: Rule = {
   title: 'container resources',
   explanation: 'Without requests the scheduler packs pods blindly and the autoscaler has no baseline; without limits one container can starve its node.',
   fix: 'Set resources.requests and resources.limits for cpu and memory on every container and native sidecar (ObservableService does by default).',
-  check: (model) => model.workloads.flatMap((w) => longRunningContainers(w).flatMap((c) => {
+  check: (model) => model.workloads.flatMap((w) => w.longRunning.flatMap((c) => {
     const missing = ['requests', 'limits'].flatMap((kind) => ['cpu', 'memory'].filter((r) => c.container.resources?.[kind]?.[r] === undefined).map((r) => `${kind}.${r}`));
     return missing.length > 0 ? [{ resource: w.resource, message: `${describeContainer(c)} has no ${missing.join(', ')}` }] : [];
   })),

@@ -1,4 +1,4 @@
-import { Manifest, ManifestModel, ManifestWorkload, clusterHost, longRunningContainers, seconds } from '../model';
+import { Manifest, ManifestModel, ManifestWorkload, clusterHost, seconds } from '../model';
 import { Level, Rule } from '../rule';
 
 /** Kubernetes' default probe period. */
@@ -57,7 +57,7 @@ export function healthCheckLoads(model: ManifestModel): HealthCheckLoad[] {
     }
   }
   return model.workloads.map((w) => {
-    const fromKubelet = longRunningContainers(w).reduce((sum, { container: c }) => sum
+    const fromKubelet = w.longRunning.reduce((sum, { container: c }) => sum
       + ['livenessProbe', 'readinessProbe'].reduce((s, p) => s + (c[p] ? 1 / (c[p].periodSeconds ?? DEFAULT_PROBE_PERIOD_SECONDS) : 0), 0), 0);
     const proxies = proxyShare.get(w) ?? { perPod: 0, total: 0, sources: [] };
     return { workload: w, fromProxies: proxies.perPod, fromKubelet, perPod: proxies.perPod + fromKubelet, proxyChecksTotal: proxies.total, sources: proxies.sources };

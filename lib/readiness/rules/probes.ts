@@ -1,5 +1,5 @@
 import { ANNOTATION_HEALTH_HEALTHZ, ANNOTATION_HEALTH_READY } from '../../common/annotations';
-import { Manifest, ManifestWorkload, PodContainer, describeContainer, longRunningContainers } from '../model';
+import { Manifest, ManifestWorkload, PodContainer, describeContainer } from '../model';
 import { Level, Rule } from '../rule';
 
 /** What a probe checks, comparable between probes: "http:8080/ready", "grpc:9090/readiness", "tcp:8080". */
@@ -19,7 +19,7 @@ export function probeTarget(probe: Manifest | undefined): string | undefined {
  * (Kubernetes rejects them there, core/v1 validation of initContainers).
  */
 function probed(w: ManifestWorkload): readonly PodContainer[] {
-  return w.batch ? [] : longRunningContainers(w);
+  return w.batch ? [] : w.longRunning;
 }
 
 /** OBS-PRB1: every long-running container has readiness and liveness probes. */
