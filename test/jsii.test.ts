@@ -5,10 +5,10 @@ import * as path from 'path';
 import { BUILD_ENV, ROOT, builtRepository } from './support/repository-copy';
 
 /**
- * What jsii makes of the sources, built afresh in a copy of the repository (so that neither a
- * stale .jsii nor this checkout's build/ can hide a change): the API reference docs/API.md is
- * what jsii-docgen writes from it, and the Python quick start uses the Python module
- * jsii-pacmak generates from it.
+ * What jsii makes of the current sources (builtRepository: this checkout's build when it is a
+ * clean build of them, else a fresh build in a copy, so that a stale .jsii cannot hide a
+ * change): the API reference docs/API.md is what jsii-docgen writes from it, and the Python
+ * quick start uses the Python module jsii-pacmak generates from it.
  */
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 // jsii-pacmak runs `npm pack` in a folder of its own, where the preload .npmrc names cannot be

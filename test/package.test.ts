@@ -6,9 +6,10 @@ import { ROOT, builtRepository } from './support/repository-copy';
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /**
- * The files `npm pack` puts in the tarball, packed from a copy of the repository built by its
- * prepare script (npm run build), as `npm publish` would build it, apart from this checkout's
- * build/; --ignore-scripts: that build has run; --offline: tests do not reach the registry.
+ * The files `npm pack` puts in the tarball, packed from a clean build of the current sources by
+ * the prepare script (npm run build), as `npm publish` would build it: this checkout's when it is
+ * one, else a fresh copy's (builtRepository); --ignore-scripts: that build has run; --offline:
+ * tests do not reach the registry.
  */
 function packedFiles(): string[] {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--offline', '--ignore-scripts', '--no-update-notifier'], { cwd: builtRepository(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

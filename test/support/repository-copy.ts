@@ -34,14 +34,51 @@ export const BUILD_ENV = { ...process.env, JSII_SILENCE_SUPPORT_WARNING: '1', JS
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+/** The files under a folder of a repository whose names end with `suffix`, relative to the folder, '/'-separated. */
+function filesUnder(root: string, folder: string, suffix: string): string[] {
+  const dir = path.join(root, folder);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => f.split(path.sep).join('/'));
+}
+
 /**
- * A copy of the repository built by its `prepare` script (`npm run build`: jsii, the Envoy
- * schema, the examples), as `npm publish` builds it: made once per jest run, by the first worker
- * that asks, and shared by the tests that read a build (the tarball's files, the jsii assembly)
- * so that the build runs once, not once per test file. The others wait for it. Deleted by
- * test/support/global-teardown.ts. A build failure fails every test that asks, with its output.
+ * Why a checkout's build (by default this one's) is not a clean build of its current sources, or undefined when it
+ * is. It is when `build/` holds exactly one .js and one .d.ts per source in lib/ (a source
+ * deleted since leaves none behind) and every file the package ships from the build (.jsii,
+ * build/, build/envoy-api.json) is newer than everything it is made from: the sources, the
+ * README (the assembly carries it), package.json and its lock file, the compiler settings, the
+ * schema generator. `npm ci` (whose prepare script builds) and `npm run build` leave such a
+ * build; an edit since, a checkout of other files or a half-finished build does not. Checked by
+ * modification times, as make does: a false "stale" costs a build, never a wrong answer.
+ */
+export function staleCheckoutBuild(root = ROOT): string | undefined {
+  const sources = filesUnder(root, 'lib', '.ts').filter((f) => !f.endsWith('.d.ts'));
+  const expected = sources.flatMap((f) => [f.replace(/\.ts$/, '.js'), f.replace(/\.ts$/, '.d.ts')]).sort();
+  const built = [...filesUnder(root, 'build', '.js'), ...filesUnder(root, 'build', '.d.ts')].sort();
+  if (built.join('\n') !== expected.join('\n')) return `build/ does not hold exactly one .js and .d.ts per source in lib/ (${built.length} files for ${sources.length} sources)`;
+  const inputs = [...sources.map((f) => `lib/${f}`), 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', 'tools/envoy-schema.ts', 'tools/proto-schema.ts'];
+  const outputs = ['.jsii', 'build/envoy-api.json', ...built.map((f) => `build/${f}`)];
+  const mtime = (f: string) => fs.statSync(path.join(root, f)).mtimeMs;
+  const missing = outputs.find((f) => !fs.existsSync(path.join(root, f)));
+  if (missing) return `${missing} is missing`;
+  const newestInput = inputs.reduce((a, b) => (mtime(a) >= mtime(b) ? a : b));
+  const oldestOutput = outputs.reduce((a, b) => (mtime(a) <= mtime(b) ? a : b));
+  return mtime(oldestOutput) >= mtime(newestInput) ? undefined : `${newestInput} is newer than ${oldestOutput}`;
+}
+
+/**
+ * The repository as `npm publish` would ship it, built by its `prepare` script (`npm run build`:
+ * jsii, the Envoy schema, the examples), for the tests that read a build (the tarball's files,
+ * the jsii assembly).
+ *
+ * This checkout itself when its build is a clean build of the current sources
+ * (`staleCheckoutBuild`): after `npm ci`, whose prepare script builds, and in CI, which builds
+ * before it tests. Otherwise a copy of the repository, built once per jest run by the first
+ * worker that asks, the others waiting for it; deleted by test/support/global-teardown.ts. A
+ * build failure fails every test that asks, with its output.
  */
 export function builtRepository(): string {
+  if (staleCheckoutBuild() === undefined) return ROOT;
   const run = process.env[RUN_DIR_VARIABLE];
   if (!run) throw new Error(`${RUN_DIR_VARIABLE} is not set: jest's globalSetup (test/support/global-setup.ts) makes it`);
   const lock = path.join(run, 'built.lock');
