@@ -35,10 +35,10 @@ export function checkRules(file: string): { status: number | null; output: strin
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-/** `promtool test rules` on a unit-test document written beside the rule file. */
-export function testRules(rules: string, tests: object): { status: number | null; output: string } {
+/** `promtool test rules` on a unit-test document written beside the rule file, the rules evaluated every `evaluationInterval`. */
+export function testRules(rules: string, tests: object, evaluationInterval = '1m'): { status: number | null; output: string } {
   const file = path.join(path.dirname(rules), 'tests.yaml');
-  fs.writeFileSync(file, stringify({ rule_files: [path.basename(rules)], evaluation_interval: '1m', ...tests }));
+  fs.writeFileSync(file, stringify({ rule_files: [path.basename(rules)], evaluation_interval: evaluationInterval, ...tests }));
   const r = spawnSync(promtool as string, ['test', 'rules', file], { encoding: 'utf8', cwd: path.dirname(rules) });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
