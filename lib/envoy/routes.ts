@@ -135,6 +135,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
   routes.forEach((r, i) => {
     if (r.path === undefined && !firstWithPrefix.has(r.prefix ?? '/')) firstWithPrefix.set(r.prefix ?? '/', i);
   });
+  const prefixLengths = [...new Set([...firstWithPrefix.keys()].map((p) => p.length))].sort((a, b) => a - b);
   routes.forEach((r, i) => {
     const prop = `routes[${i}]`;
     const service = r.service;
@@ -175,7 +176,7 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
         }
       }
     }
-    const shadowedBy = earliestShadowing(firstWithPrefix, value, i);
+    const shadowedBy = earliestShadowing(firstWithPrefix, prefixLengths, value, i);
     checker.check(seenMatches.has(key) || !shadowedBy, prop, () => `(${quote(value)}) is never reached: the earlier prefix ${quote(shadowedBy?.prefix ?? '/')} matches it first`,
       'list more specific routes before less specific ones');
     seenMatches.add(key);
@@ -222,12 +223,14 @@ export function resolveRoutes(checker: PropChecker, routes: FrontEnvoyRoute[], d
 
 /**
  * The earliest route before `before` whose prefix `value` starts with, from
- * the first route of each prefix: `value`'s own prefixes are looked up, from
- * the empty one to the whole.
+ * the first route of each prefix: `value`'s own prefixes are looked up, of
+ * the lengths routes' prefixes have (`prefixLengths`, ascending), so a long
+ * path costs the prefixes there are, not one look-up per character of it.
  */
-function earliestShadowing(firstWithPrefix: ReadonlyMap<string, number>, value: string, before: number): { prefix: string } | undefined {
+function earliestShadowing(firstWithPrefix: ReadonlyMap<string, number>, prefixLengths: readonly number[], value: string, before: number): { prefix: string } | undefined {
   let earliest: { prefix: string; index: number } | undefined;
-  for (let length = 0; length <= value.length; length++) {
+  for (const length of prefixLengths) {
+    if (length > value.length) break;
     const prefix = value.slice(0, length);
     const index = firstWithPrefix.get(prefix);
     if (index !== undefined && index < before && (earliest === undefined || index < earliest.index)) earliest = { prefix, index };
