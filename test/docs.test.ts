@@ -73,7 +73,10 @@ function compile(snippets: Snippet[]): string[] {
   host.fileExists = (name) => byName.has(path.normalize(name)) || fileExists.call(host, name);
   host.readFile = (name) => byName.get(path.normalize(name))?.text ?? readFile.call(host, name);
   const program = ts.createProgram([...byName.keys()], options, host);
-  const errors = ts.getPreEmitDiagnostics(program).map((d) => {
+  // The snippets' own diagnostics (each call adds the program's option and global ones): lib/ is
+  // checked whole by npm run typecheck, and checking only what the snippets use takes a third of the time.
+  const diagnostics = [...byName.keys()].flatMap((name) => ts.getPreEmitDiagnostics(program, program.getSourceFile(name)));
+  const errors = diagnostics.map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     const s = d.file && byName.get(path.normalize(d.file.fileName));
     if (!s || d.start === undefined) return `${d.file?.fileName ?? '(no file)'}: ${message}`;
