@@ -27,8 +27,15 @@ function hasSentence(text: string): boolean {
   return /\w.*[.:)`]$/s.test(text.replace(/\s+/g, ' ').trim()) || /\w[^.]*\.\s/.test(text);
 }
 
-function apiGaps(): Gap[] {
-  const program = ts.createProgram([ROOT], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, skipLibCheck: true });
+function apiGaps(): { gaps: Gap[]; exports: number } {
+  // The package's own sources only: what it exports, and the docs on them, need neither the
+  // standard library's declarations nor cdk8s's (most of the time of a full program is parsing those).
+  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noLib: true, types: [] };
+  const host = ts.createCompilerHost(options);
+  const own = path.dirname(ROOT) + path.sep;
+  const { fileExists } = host;
+  host.fileExists = (name) => path.resolve(name).startsWith(own) && fileExists.call(host, name);
+  const program = ts.createProgram([ROOT], options, host);
   const checker = program.getTypeChecker();
   const module = checker.getSymbolAtLocation(program.getSourceFile(ROOT)!)!;
   const gaps: Gap[] = [];
@@ -37,7 +44,8 @@ function apiGaps(): Gap[] {
     if (!hasSentence(text)) gaps.push({ where, missing: 'a sentence of meaning' });
     if (optional && !tags.includes('default')) gaps.push({ where, missing: '@default' });
   };
-  for (const exported of checker.getExportsOfModule(module)) {
+  const exports = checker.getExportsOfModule(module);
+  for (const exported of exports) {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     for (const decl of symbol.declarations ?? []) {
       const name = exported.name;
@@ -72,9 +80,11 @@ function apiGaps(): Gap[] {
       }
     }
   }
-  return gaps;
+  return { gaps, exports: exports.length };
 }
 
 test('every public member has TSDoc with a sentence, and every optional prop a @default', () => {
-  expect(apiGaps().map((g) => `${g.where}: ${g.missing}`)).toEqual([]);
+  const { gaps, exports } = apiGaps();
+  expect(exports).toBeGreaterThan(150); // every export was read: none hides behind a module the program left out
+  expect(gaps.map((g) => `${g.where}: ${g.missing}`)).toEqual([]);
 });
