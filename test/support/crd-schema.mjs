@@ -21,7 +21,8 @@ for (const manifest of manifests) {
   const pkg = PACKAGES[String(manifest.apiVersion).split('/')[0]];
   let model;
   try {
-    model = pkg ? (await import(`${pkg}/${manifest.apiVersion}`))[manifest.kind] : undefined;
+    // The kind's own module, not the API version's index (which loads every kind: 0.5 s for the Prometheus Operator's).
+    model = pkg ? (await import(`${pkg}/${manifest.apiVersion}/${manifest.kind}`))[manifest.kind] : undefined;
   } catch {
     model = undefined;
   }
