@@ -5,9 +5,9 @@
  * Built from plain manifests, so the rules check YAML from any source, not
  * only this library's.
  */
-import { parse } from 'yaml';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 import { compareText } from '../common/text';
+import { yaml } from '../common/yaml';
 
 /** A manifest as plain JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -259,7 +259,7 @@ function parseEnvoy(text: string): Manifest | undefined {
   if (!text.includes('static_resources')) return undefined;
   try {
     // JSON (FrontEnvoy writes envoy.json) parses far faster than YAML, which is its superset.
-    const parsed = (text.trimStart().startsWith('{') ? JSON.parse(text) : parse(text)) as Manifest;
+    const parsed = (text.trimStart().startsWith('{') ? JSON.parse(text) : yaml().parse(text)) as Manifest;
     return parsed && typeof parsed === 'object' && parsed.static_resources ? parsed : undefined;
   } catch {
     return undefined;

@@ -1,12 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { parse, stringify } from 'yaml';
 import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
 import { oncePerSynthesis } from '../common/synthesis';
+import { yaml } from '../common/yaml';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
 import { EgressRule, checkEgressRules } from '../workload/egress';
@@ -319,13 +319,13 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
 
   /** The collector config as written to the ConfigMap, rendered from `config` now. */
   public get configYaml(): string {
-    return stringify(this.config, { lineWidth: 0 });
+    return yaml().stringify(this.config, { lineWidth: 0 });
   }
 
   /** Checks the pipelines of the config text synth writes; returns the problems (once per synthesis). */
   public validateConfig(): string[] {
     const text = this.configYaml;
     return oncePerSynthesis(this, `collector:${this.node.path}:${textHash(text)}`,
-      () => checkCollectorPipelines(parse(text) as CollectorConfig).map((p) => `${this.node.path}: collector config: ${p}`));
+      () => checkCollectorPipelines(yaml().parse(text) as CollectorConfig).map((p) => `${this.node.path}: collector config: ${p}`));
   }
 }
