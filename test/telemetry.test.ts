@@ -1,4 +1,6 @@
+import { createHash } from 'crypto';
 import { App, Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { checkCollectorPipelines, DatadogAgent, FrontEnvoy, ObservableService, ObservableServiceProps, OtelCollector, OtelExporter, OtlpProtocol, Signal, Tracing } from '../lib';
@@ -313,6 +315,22 @@ describe('OtelCollector', () => {
     expect(col.configYaml).toContain('timeout: 1s');
     expect(hash(after)).toMatch(/^[0-9a-f]{16}$/);
     expect(hash(after)).not.toBe(hash(before));
+  });
+
+  test("an edit made by a later construct's validation is checked, written and hashed as edited", () => {
+    const edit = (exporter: string) => {
+      const c = chart();
+      const col = new OtelCollector(c, 'otel-collector', { exporters: [OtelExporter.otlp({ name: 'x', endpoint: 'a:4317' })] });
+      // Later in the tree, so validated after the collector: its check and its text come after the edit.
+      new Construct(c, 'late').node.addValidation({ validate: () => { (col.config.service!.pipelines!.traces.exporters as string[])[0] = exporter; return []; } });
+      return () => Testing.synth(c) as Manifest[];
+    };
+    const manifests = edit('otlp_grpc/x')();
+    const text = manifests.find((m) => m.kind === 'ConfigMap')!.data['collector.yaml'];
+    expect(parse(text).service.pipelines.traces.exporters).toEqual(['otlp_grpc/x']);
+    const deployment = manifests.find((m) => m.kind === 'Deployment')!;
+    expect(deployment.spec.template.metadata.annotations['observable.cdk8s.io/config-hash']).toBe(createHash('sha256').update(text).digest('hex').slice(0, 16));
+    expect(edit('otlp_grpc/missing')).toThrow(/collector config: service.pipelines.traces.exporters names "otlp_grpc\/missing", which is not defined under exporters/);
   });
 });
 

@@ -5,7 +5,7 @@ import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
-import { oncePerSynthesis } from '../common/synthesis';
+import { oncePerSettledSynthesis, oncePerSynthesis, validateLast } from '../common/synthesis';
 import { yaml } from '../common/yaml';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
 import { RenderedConfigFile, textHash } from '../workload/config-file';
@@ -235,6 +235,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       mountPath: CONFIG_DIR,
       volumeName: 'collector-config',
       render: () => this.configYaml,
+      hash: () => this.configHash(),
     });
     this.configMap = file.configMap;
     const named = new Map<string, kplus.ISecret>();
@@ -314,18 +315,30 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccount.name, namespace: this.namespace }],
     }));
 
-    this.node.addValidation({ validate: () => this.validateConfig() });
+    // Last, after the app's own validations: one that edits `config` is checked and written as edited.
+    const validateLastly = () => this.validateConfig();
+    this.node.addValidation({ validate: () => validateLast(this, validateLastly) });
   }
 
-  /** The collector config as written to the ConfigMap, rendered from `config` now. */
+  /**
+   * The collector config as written to the ConfigMap, rendered from `config`
+   * now (during a synthesis, once the app's own validations have run, once for
+   * that synthesis: the check, the ConfigMap and the hash that rolls the pods
+   * share one rendering).
+   */
   public get configYaml(): string {
-    return yaml().stringify(this.config, { lineWidth: 0 });
+    return oncePerSettledSynthesis(this, `collector-text:${this.node.path}`, () => yaml().stringify(this.config, { lineWidth: 0 }));
+  }
+
+  /** The hash of {@link configYaml} (or of `text`, already rendered), once per settled synthesis like the text. */
+  private configHash(text?: string): string {
+    return oncePerSettledSynthesis(this, `collector-hash:${this.node.path}`, () => textHash(text ?? this.configYaml));
   }
 
   /** Checks the pipelines of the config text synth writes; returns the problems (once per synthesis). */
   public validateConfig(): string[] {
     const text = this.configYaml;
-    return oncePerSynthesis(this, `collector:${this.node.path}:${textHash(text)}`,
+    return oncePerSynthesis(this, `collector:${this.node.path}:${this.configHash(text)}`,
       () => checkCollectorPipelines(yaml().parse(text) as CollectorConfig).map((p) => `${this.node.path}: collector config: ${p}`));
   }
 }
