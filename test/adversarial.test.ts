@@ -331,11 +331,21 @@ function build(p: StringProp, value: string): Built {
   return { manifests: parseAllDocuments(yaml).map((d) => d.toJS() as Manifest).filter((m) => m !== null), topology: renderTopology(chart) };
 }
 
-/** Why accepted manifests would be refused: Kubernetes, Datadog's CRDs, nginx, Fortio, promtool (CRD schemas are checked in one batch). */
-function invalid(manifests: Manifest[], crds: Manifest[]): string[] {
+/**
+ * What a family's accepted payloads leave to be checked in one batch, a process each: the
+ * Istio and Prometheus resources against their CRD schemas, the Prometheus rule files with promtool.
+ */
+interface Batched {
+  readonly label: string;
+  readonly crds: Manifest[];
+  readonly ruleFiles: string[];
+}
+
+/** Why accepted manifests would be refused: Kubernetes, Datadog's CRDs, nginx, Fortio (the CRD schemas and promtool are left to `batched`). */
+function invalid(manifests: Manifest[], batched: Batched): string[] {
   const errors: string[] = [];
   for (const m of manifests) {
-    errors.push(...objectErrors(m, crds));
+    errors.push(...objectErrors(m, batched.crds));
     const conf = m.kind === 'ConfigMap' ? m.data?.['nginx.conf'] : undefined;
     if (conf !== undefined && nginx) {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adversarial-nginx-'));
@@ -348,10 +358,7 @@ function invalid(manifests: Manifest[], crds: Manifest[]): string[] {
       const problem = fortioLoadArgsError(m.spec.template.spec.containers[0].args);
       if (problem) errors.push(`fortio: ${problem}`);
     }
-    if (m.kind === 'PrometheusRule' && promtool) {
-      const r = checkRules(ruleFile(m.spec.groups));
-      if (r.status !== 0) errors.push(`promtool: ${r.output.slice(0, 300)}`);
-    }
+    if (m.kind === 'PrometheusRule' && promtool) batched.ruleFiles.push(ruleFile(m.spec.groups));
   }
   return errors;
 }
@@ -370,7 +377,7 @@ const ALL_PROPS: StringProp[] = [...SERVICE, ...SECRET_REFS, ...FRONT_ENVOY, ...
 
 /** Tries every prop of a family with every payload class; counts the outcomes. */
 function attack(props: readonly StringProp[], tally: Tally, seedOffset: number): void {
-  const crds: Array<{ manifests: Manifest[]; label: string }> = [];
+  const batches: Batched[] = [];
   props.forEach((p, pi) => {
     let baseShape: { manifests: string[]; topology: string[] } | undefined;
     const baseline = () => {
@@ -385,7 +392,7 @@ function attack(props: readonly StringProp[], tally: Tally, seedOffset: number):
       const counts = tally.counts.get(key) ?? { 'rejected': 0, 'accepted-safe': 0, 'accepted-but-invalid': 0, 'accepted-and-unsafe': 0, 'unclear-error': 0 };
       tally.counts.set(key, counts);
       const label = `${p.construct} ${p.prop} [${payloadClass}] ${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…(${value.length})` : value)}`;
-      const outcome = judge(p, value, label, baseline, crds);
+      const outcome = judge(p, value, label, baseline, batches);
       counts[outcome.outcome]++;
       if (outcome.detail) tally.failures.push(`${outcome.outcome}: ${label}: ${outcome.detail}`);
     };
@@ -394,25 +401,35 @@ function attack(props: readonly StringProp[], tally: Tally, seedOffset: number):
     });
     for (const [payloadClass, value] of AIMED[`${p.construct} ${p.prop}`] ?? []) attempt(payloadClass, value);
   });
-  // The Istio and Prometheus resources, against their CRD schemas, in one process.
-  const all = crds.flatMap((c) => c.manifests);
-  if (all.length > 0 && crdSchemaErrors(all).length > 0) {
-    for (const c of crds) {
-      const errors = crdSchemaErrors(c.manifests);
-      if (errors.length > 0) tally.failures.push(`accepted-but-invalid: ${c.label}: ${errors.join('; ')}`);
+  // The Istio and Prometheus resources against their CRD schemas, and the rule files with
+  // promtool, each in one process; a case at a time only to name the cases of a failure.
+  const crds = batches.flatMap((b) => b.crds);
+  if (crds.length > 0 && crdSchemaErrors(crds).length > 0) {
+    for (const b of batches) {
+      const errors = b.crds.length > 0 ? crdSchemaErrors(b.crds) : [];
+      if (errors.length > 0) tally.failures.push(`accepted-but-invalid: ${b.label}: ${errors.join('; ')}`);
+    }
+  }
+  const ruleFiles = batches.flatMap((b) => b.ruleFiles);
+  if (ruleFiles.length > 0 && checkRules(...ruleFiles).status !== 0) {
+    for (const b of batches) {
+      for (const file of b.ruleFiles) {
+        const r = checkRules(file);
+        if (r.status !== 0) tally.failures.push(`accepted-but-invalid: ${b.label}: promtool: ${r.output.slice(0, 300)}`);
+      }
     }
   }
 }
 
-function judge(p: StringProp, value: string, label: string, baseline: () => { manifests: string[]; topology: string[] }, crds: Array<{ manifests: Manifest[]; label: string }>): { outcome: Outcome; detail?: string } {
+function judge(p: StringProp, value: string, label: string, baseline: () => { manifests: string[]; topology: string[] }, batches: Batched[]): { outcome: Outcome; detail?: string } {
   const built = build(p, value);
   if (built.rejected) return { outcome: 'rejected' };
   if (built.failure) return built.failure.startsWith('synth failed') || built.failure.startsWith('the YAML')
     ? { outcome: 'accepted-but-invalid', detail: built.failure } : { outcome: 'unclear-error', detail: built.failure };
   const manifests = built.manifests!;
-  const caseCrds: Manifest[] = [];
-  const errors = invalid(manifests, caseCrds);
-  if (caseCrds.length > 0) crds.push({ manifests: caseCrds, label });
+  const batched: Batched = { label, crds: [], ruleFiles: [] };
+  const errors = invalid(manifests, batched);
+  if (batched.crds.length > 0 || batched.ruleFiles.length > 0) batches.push(batched);
   if (errors.length > 0) return { outcome: 'accepted-but-invalid', detail: errors.slice(0, 3).join('; ') };
   const base = baseline();
   const difference = firstDifference(base.manifests, structure(manifests, [value], p)) ?? firstDifference(base.topology, topologyShape(built.topology!));

@@ -29,9 +29,9 @@ export function ruleFile(groups: unknown, name = 'rules.yaml'): string {
   return file;
 }
 
-/** `promtool check rules <file>`: status and output. */
-export function checkRules(file: string): { status: number | null; output: string } {
-  const r = spawnSync(promtool as string, ['check', 'rules', file], { encoding: 'utf8' });
+/** `promtool check rules <file>...`: status (non-zero when any file fails) and output. */
+export function checkRules(...files: string[]): { status: number | null; output: string } {
+  const r = spawnSync(promtool as string, ['check', 'rules', ...files], { encoding: 'utf8' });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
