@@ -257,9 +257,11 @@ function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 function parseEnvoy(text: string): Manifest | undefined {
   if (!text.includes('static_resources')) return undefined;
+  // JSON (FrontEnvoy writes envoy.json) parses far faster than YAML, which is its superset. The
+  // YAML parser is loaded outside the try: a failure to load it is no unreadable config.
+  const yamlParser = text.trimStart().startsWith('{') ? undefined : yaml();
   try {
-    // JSON (FrontEnvoy writes envoy.json) parses far faster than YAML, which is its superset.
-    const parsed = (text.trimStart().startsWith('{') ? JSON.parse(text) : yaml().parse(text)) as Manifest;
+    const parsed = (yamlParser ? yamlParser.parse(text) : JSON.parse(text)) as Manifest;
     return parsed && typeof parsed === 'object' && parsed.static_resources ? parsed : undefined;
   } catch {
     return undefined;
