@@ -46,9 +46,9 @@ function synthesizedJson(build: (chart: Chart) => void, namespace?: string): str
   const app = new App();
   build(declarationChart(app, namespace));
   const write = Yaml.stringify;
-  let json: string | undefined;
+  const calls: unknown[][] = [];
   Yaml.stringify = (...docs: unknown[]) => {
-    json = JSON.stringify(docs.filter((d) => d !== null && d !== undefined));
+    calls.push(docs);
     return '';
   };
   try {
@@ -56,8 +56,9 @@ function synthesizedJson(build: (chart: Chart) => void, namespace?: string): str
   } finally {
     Yaml.stringify = write;
   }
-  if (json === undefined) throw new Error('cdk8s synthYaml no longer writes its documents with Yaml.stringify: synthesizedJson captures nothing');
-  return json;
+  // One call with every document, as cdk8s 2.x writes them: anything else and the capture would not be the whole output.
+  if (calls.length !== 1) throw new Error(`cdk8s synthYaml called Yaml.stringify ${calls.length} times, not once with every document: synthesizedJson no longer captures its output`);
+  return JSON.stringify(calls[0].filter((d) => d !== null && d !== undefined));
 }
 
 /** Loosened defaults a declaration asks for explicitly. */
