@@ -41,29 +41,29 @@ function filesUnder(root: string, folder: string, suffix: string): string[] {
   return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(suffix)).map((f) => f.split(path.sep).join('/'));
 }
 
+/** The build's inputs and stamp (tools/build-inputs.js, which `npm run build` runs first and last). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const buildInputs = require('../../tools/build-inputs') as { STAMP: string; inputsHash(root: string): string };
+
 /**
- * Why a checkout's build (by default this one's) is not a clean build of its current sources, or undefined when it
- * is. It is when `build/` holds exactly one .js and one .d.ts per source in lib/ (a source
- * deleted since leaves none behind) and every file the package ships from the build (.jsii,
- * build/, build/envoy-api.json) is newer than everything it is made from: the sources, the
- * README (the assembly carries it), package.json and its lock file, the compiler settings, the
- * schema generator. `npm ci` (whose prepare script builds) and `npm run build` leave such a
- * build; an edit since, a checkout of other files or a half-finished build does not. Checked by
- * modification times, as make does: a false "stale" costs a build, never a wrong answer.
+ * Why a checkout's build (by default this one's) is not a clean build of its current sources,
+ * or undefined when it is. It is when the build finished (`npm run build` stamps build/ with the
+ * hash of its inputs' contents as they were when it started, tools/build-inputs.js), that hash is
+ * the hash of the inputs now, and build/ holds exactly one .js and one .d.ts per source in lib/
+ * (a source deleted since leaves none behind) besides the assembly and the Envoy schema. An edit
+ * made while the build ran, a failed step, or files copied with older modification times all
+ * read as stale: a stale verdict costs a build, and a current one rests on the contents.
  */
 export function staleCheckoutBuild(root = ROOT): string | undefined {
+  const stampFile = path.join(root, buildInputs.STAMP);
+  if (!fs.existsSync(stampFile)) return `${buildInputs.STAMP} is missing: no build finished since the last one started`;
+  if (fs.readFileSync(stampFile, 'utf8') !== buildInputs.inputsHash(root)) return `the inputs changed since the build (their hash is not ${buildInputs.STAMP})`;
   const sources = filesUnder(root, 'lib', '.ts').filter((f) => !f.endsWith('.d.ts'));
   const expected = sources.flatMap((f) => [f.replace(/\.ts$/, '.js'), f.replace(/\.ts$/, '.d.ts')]).sort();
   const built = [...filesUnder(root, 'build', '.js'), ...filesUnder(root, 'build', '.d.ts')].sort();
   if (built.join('\n') !== expected.join('\n')) return `build/ does not hold exactly one .js and .d.ts per source in lib/ (${built.length} files for ${sources.length} sources)`;
-  const inputs = [...sources.map((f) => `lib/${f}`), 'README.md', 'package.json', 'package-lock.json', 'tsconfig.json', 'tools/envoy-schema.ts', 'tools/proto-schema.ts'];
-  const outputs = ['.jsii', 'build/envoy-api.json', ...built.map((f) => `build/${f}`)];
-  const mtime = (f: string) => fs.statSync(path.join(root, f)).mtimeMs;
-  const missing = outputs.find((f) => !fs.existsSync(path.join(root, f)));
-  if (missing) return `${missing} is missing`;
-  const newestInput = inputs.reduce((a, b) => (mtime(a) >= mtime(b) ? a : b));
-  const oldestOutput = outputs.reduce((a, b) => (mtime(a) <= mtime(b) ? a : b));
-  return mtime(oldestOutput) >= mtime(newestInput) ? undefined : `${newestInput} is newer than ${oldestOutput}`;
+  const missing = ['.jsii', 'build/envoy-api.json'].find((f) => !fs.existsSync(path.join(root, f)));
+  return missing ? `${missing} is missing` : undefined;
 }
 
 /**
