@@ -205,7 +205,7 @@ const lastRuns = new WeakMap<IConstruct, Set<() => string[]>>();
  * once; the hook does nothing once another construct is last. From the
  * first of these runs on, the session is settled ({@link oncePerSettledSynthesis}).
  */
-export function validateLast(scope: IConstruct, run: () => string[]): string[] {
+function validateLast(scope: IConstruct, run: () => string[]): string[] {
   const root = scope.node.root;
   const all = constructsUnder(root);
   const last = all[all.length - 1];
@@ -235,6 +235,14 @@ export function validateLast(scope: IConstruct, run: () => string[]): string[] {
   }
   runs.add(run);
   return [];
+}
+
+/**
+ * Adds a validation to `scope` whose work, `run`, runs last ({@link validateLast}): after the
+ * validations of every other construct, so that it reads what they may still change.
+ */
+export function addValidationLast(scope: IConstruct, run: () => string[]): void {
+  scope.node.addValidation({ validate: () => validateLast(scope, run) });
 }
 
 /**

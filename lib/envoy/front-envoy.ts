@@ -7,13 +7,13 @@ import { imageVersion, resolveIdentity } from '../common/identity';
 import { parseImage } from '../common/image';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { checkMetadataMap } from '../common/labels';
-import { oncePerSettledSynthesis, oncePerSynthesis, validateLast } from '../common/synthesis';
+import { addValidationLast, oncePerSynthesis } from '../common/synthesis';
 import { DEFAULT_HTTP_HEALTH } from '../service/health';
 import { ObservableService } from '../service/observable-service';
 import { Protocol } from '../service/protocol';
 import { Tracing } from '../telemetry/tracing';
 import { proxyTracingFeature } from '../telemetry/tracing-feature';
-import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { RenderedConfigFile, SettledRendering, textHash } from '../workload/config-file';
 import { checkCidr } from '../workload/egress';
 import { networkOf } from '../workload/network';
 import { PreStopAction } from '../workload/shutdown';
@@ -70,6 +70,9 @@ export class FrontEnvoy extends Construct {
   /** The `service` tag of the proxy's own spans (its name), when it traces. */
   public readonly traceServiceName?: string;
   private readonly compact: boolean;
+  /** The config's text and hash, once per settled synthesis for the check, the ConfigMap and the hash that rolls the pods. */
+  private readonly rendering = new SettledRendering(this, 'envoy',
+    () => (this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`));
 
   constructor(scope: Construct, id: string, props: FrontEnvoyProps) {
     super(scope, id);
@@ -226,14 +229,13 @@ export class FrontEnvoy extends Construct {
       mountPath: CONFIG_DIR,
       volumeName: 'envoy-config',
       render: () => this.configText,
-      hash: () => this.configHash(),
+      hash: () => this.rendering.hash(),
     });
     this.configMap = file.configMap;
     file.mountOn(this.proxy.deployment);
 
     // Last, after the app's own validations: one that edits `config` is checked and written as edited.
-    const validateLastly = () => this.validateConfig();
-    this.node.addValidation({ validate: () => validateLast(this, validateLastly) });
+    addValidationLast(this, () => this.validateConfig());
   }
 
   /**
@@ -243,14 +245,7 @@ export class FrontEnvoy extends Construct {
    * times faster to write and to read back than YAML at hundreds of upstreams.
    */
   public get configText(): string {
-    // Rendered once per synthesis for the check, the ConfigMap and the hash that rolls the pods.
-    return oncePerSettledSynthesis(this, `envoy-text:${this.node.path}`,
-      () => (this.compact ? JSON.stringify(this.config) : `${JSON.stringify(this.config, null, 2)}\n`));
-  }
-
-  /** The hash of {@link configText} (or of `text`, already rendered), once per settled synthesis like the text. */
-  private configHash(text?: string): string {
-    return oncePerSettledSynthesis(this, `envoy-hash:${this.node.path}`, () => textHash(text ?? this.configText));
+    return this.rendering.text();
   }
 
   /**
@@ -259,7 +254,7 @@ export class FrontEnvoy extends Construct {
    */
   public validateConfig(): string[] {
     const text = this.configText;
-    return oncePerSynthesis(this, `envoy:${this.node.path}:${this.configHash(text)}`, () => {
+    return oncePerSynthesis(this, `envoy:${this.node.path}:${this.rendering.hash(text)}`, () => {
       const problems: string[] = [];
       // The config itself, read as its text reads back (the validator's JSON view): no parse of the text.
       const issues = validateEnvoyConfig(this.config);

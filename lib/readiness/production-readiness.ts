@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SUPPRESS_ANNOTATION_PREFIX } from '../common/annotations';
 import { ConfigurationError, PropProblem, quote } from '../common/errors';
-import { constructsUnder, jsonOncePerSynthesis, oncePerSynthesis, validateLast, watchSynthesisCalls } from '../common/synthesis';
+import { addValidationLast, constructsUnder, jsonOncePerSynthesis, oncePerSynthesis, watchSynthesisCalls } from '../common/synthesis';
 import { evaluate, failures } from './engine';
 import { Resource, annotationSuppressions } from './model';
 import { formatTable, writeReports } from './reports';
@@ -74,7 +74,7 @@ export class ProductionReadiness {
     // cdk8s validates the constructs in tree order (cdk8s/lib/app.js `validate`), so a rule run at the
     // scope's validation would read objects a later validation may still change: the scope's
     // validation hands the run to the last construct of the app, whose validations come last.
-    scope.node.addValidation({ validate: () => validateLast(scope, run) });
+    addValidationLast(scope, run);
   }
 
   /**

@@ -5,10 +5,10 @@ import { PropChecker, quote } from '../common/errors';
 import { resolveIdentity } from '../common/identity';
 import { KubernetesVersion } from '../common/kubernetes-version';
 import { parseImage } from '../common/image';
-import { oncePerSettledSynthesis, oncePerSynthesis, validateLast } from '../common/synthesis';
+import { addValidationLast, oncePerSynthesis } from '../common/synthesis';
 import { yaml } from '../common/yaml';
 import { AutoscalingProps, ReplicaRange, replicaRange, resolveDisruptionBudget } from '../workload/capacity';
-import { RenderedConfigFile, textHash } from '../workload/config-file';
+import { RenderedConfigFile, SettledRendering } from '../workload/config-file';
 import { EgressRule, checkEgressRules } from '../workload/egress';
 import { ImageRef, buildWorkload, clusterScoped } from '../workload/kernel';
 import { NodeGroup, TopologySpread, checkNodeGroup, checkSpread } from '../workload/placement';
@@ -144,6 +144,8 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
    * pipelines of exactly the text written.
    */
   public readonly config: CollectorConfig;
+  /** The config's text and hash, once per settled synthesis for the check, the ConfigMap and the hash that rolls the pods. */
+  private readonly rendering = new SettledRendering(this, 'collector', () => yaml().stringify(this.config, { lineWidth: 0 }));
   /** Name of the objects, and the Service's DNS label. */
   public readonly name: string;
   /** Namespace of the objects. */
@@ -235,7 +237,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
       mountPath: CONFIG_DIR,
       volumeName: 'collector-config',
       render: () => this.configYaml,
-      hash: () => this.configHash(),
+      hash: () => this.rendering.hash(),
     });
     this.configMap = file.configMap;
     const named = new Map<string, kplus.ISecret>();
@@ -316,8 +318,7 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
     }));
 
     // Last, after the app's own validations: one that edits `config` is checked and written as edited.
-    const validateLastly = () => this.validateConfig();
-    this.node.addValidation({ validate: () => validateLast(this, validateLastly) });
+    addValidationLast(this, () => this.validateConfig());
   }
 
   /**
@@ -327,18 +328,13 @@ export class OtelCollector extends Construct implements IOtlpGrpcEndpoint {
    * share one rendering).
    */
   public get configYaml(): string {
-    return oncePerSettledSynthesis(this, `collector-text:${this.node.path}`, () => yaml().stringify(this.config, { lineWidth: 0 }));
-  }
-
-  /** The hash of {@link configYaml} (or of `text`, already rendered), once per settled synthesis like the text. */
-  private configHash(text?: string): string {
-    return oncePerSettledSynthesis(this, `collector-hash:${this.node.path}`, () => textHash(text ?? this.configYaml));
+    return this.rendering.text();
   }
 
   /** Checks the pipelines of the config text synth writes; returns the problems (once per synthesis). */
   public validateConfig(): string[] {
     const text = this.configYaml;
-    return oncePerSynthesis(this, `collector:${this.node.path}:${this.configHash(text)}`,
+    return oncePerSynthesis(this, `collector:${this.node.path}:${this.rendering.hash(text)}`,
       () => checkCollectorPipelines(yaml().parse(text) as CollectorConfig).map((p) => `${this.node.path}: collector config: ${p}`));
   }
 }

@@ -10,10 +10,31 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ANNOTATION_CONFIG_HASH } from '../common/annotations';
+import { oncePerSettledSynthesis } from '../common/synthesis';
 
 /** The first 16 hex digits of the SHA-256 of a text. */
 export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * A config file's text and its hash, rendered from the config's current value by `render`:
+ * during a synthesis, once the app's own validations have run, once for that synthesis, so
+ * that the check, the ConfigMap and the hash that rolls the pods share one rendering
+ * (`oncePerSettledSynthesis`); afresh otherwise.
+ */
+export class SettledRendering {
+  constructor(private readonly scope: Construct, private readonly name: string, private readonly render: () => string) {}
+
+  /** The text. */
+  public text(): string {
+    return oncePerSettledSynthesis(this.scope, `${this.name}-text:${this.scope.node.path}`, this.render);
+  }
+
+  /** The hash of the text (or of `text`, already rendered). */
+  public hash(text?: string): string {
+    return oncePerSettledSynthesis(this.scope, `${this.name}-hash:${this.scope.node.path}`, () => textHash(text ?? this.text()));
+  }
 }
 
 /** A string rendered when the manifests are synthesized (cdk8s `Lazy`), not when the construct is built. */

@@ -43,7 +43,7 @@ function filesUnder(root: string, folder: string, suffix: string): string[] {
 
 /** The build's inputs and stamp (tools/build-inputs.js, which `npm run build` runs first and last). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const buildInputs = require('../../tools/build-inputs') as { STAMP: string; inputsHash(root: string): string };
+const buildInputs = require('../../tools/build-inputs') as { STAMP: string; inputFiles(root: string): string[]; inputsHash(root: string): string };
 
 /**
  * Why a checkout's build (by default this one's) is not a clean build of its current sources,
@@ -58,7 +58,7 @@ export function staleCheckoutBuild(root = ROOT): string | undefined {
   const stampFile = path.join(root, buildInputs.STAMP);
   if (!fs.existsSync(stampFile)) return `${buildInputs.STAMP} is missing: no build finished since the last one started`;
   if (fs.readFileSync(stampFile, 'utf8') !== buildInputs.inputsHash(root)) return `the inputs changed since the build (their hash is not ${buildInputs.STAMP})`;
-  const sources = filesUnder(root, 'lib', '.ts').filter((f) => !f.endsWith('.d.ts'));
+  const sources = buildInputs.inputFiles(root).filter((f) => f.startsWith('lib/')).map((f) => f.slice('lib/'.length));
   const expected = sources.flatMap((f) => [f.replace(/\.ts$/, '.js'), f.replace(/\.ts$/, '.d.ts')]).sort();
   const built = [...filesUnder(root, 'build', '.js'), ...filesUnder(root, 'build', '.d.ts')].sort();
   if (built.join('\n') !== expected.join('\n')) return `build/ does not hold exactly one .js and .d.ts per source in lib/ (${built.length} files for ${sources.length} sources)`;
